@@ -1,0 +1,11 @@
+/// @brief The subcommands of the `infoplane` CLI; each registers itself on the app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace infoplane::cli {
+
+void add_run_command(CLI::App& app);
+void add_mi_command(CLI::App& app);
+
+}  // namespace infoplane::cli

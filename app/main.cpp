@@ -1,0 +1,35 @@
+/// @brief Entry point of the `infoplane` CLI: parses arguments and maps errors to exit codes.
+#include <cstdio>
+#include <exception>
+
+#include <fmt/core.h>
+
+#include "commands.h"
+#include "infoplane/common.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"infoplane: exact information planes of quantized neural networks"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "infoplane 0.1.0");
+  infoplane::cli::add_run_command(app);
+  infoplane::cli::add_mi_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "infoplane: error: {}\nRun with --help for usage.\n", e.what());
+    return 2;
+  } catch (const infoplane::InputError& e) {
+    fmt::print(stderr, "infoplane: error: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "infoplane: internal error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}
