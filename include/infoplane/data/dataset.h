@@ -1,0 +1,42 @@
+/// @brief A labelled data set held in memory, its train/test split, and where shipped data lives.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace infoplane::data {
+
+using FeatureMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// n samples as rows of `x` (features as float), labels in [0, n_classes).
+/// `train` / `test` list row indices; a data set with an official split (MNIST) fills them
+/// when loaded, others get them from stratified_split().
+struct Dataset {
+  std::string name;
+  FeatureMatrix x;
+  std::vector<std::uint32_t> y;
+  std::size_t n_classes = 0;
+  std::vector<std::uint32_t> train;
+  std::vector<std::uint32_t> test;
+
+  std::size_t n_samples() const { return y.size(); }
+  std::size_t n_features() const { return static_cast<std::size_t>(x.cols()); }
+};
+
+/// Stratified split: within each class, round(test_fraction * class size) rows go to the
+/// test set, chosen by a shuffle seeded with `seed`; the rest train. Both lists sorted.
+void stratified_split(Dataset& dataset, double test_fraction, std::uint64_t seed);
+
+/// The folder of data shipped with infoplane: $INFOPLANE_DATA_DIR if set, else the
+/// source tree's data/ folder recorded at build time.
+std::filesystem::path data_dir();
+
+/// H(Y) in bits of the data set's labels.
+double label_entropy_bits(const Dataset& dataset);
+
+}  // namespace infoplane::data

@@ -1,0 +1,75 @@
+/// @brief An experiment's configuration: TOML file, validation, and its JSON record.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "infoplane/nn/network.h"
+
+namespace infoplane::experiment {
+
+struct DataConfig {
+  std::string dataset = "szt";  ///< "szt"
+  std::string labels;           ///< SZT labels file; empty = the shipped data/szt/labels.txt
+  double test_fraction = 0.2;
+  std::uint64_t split_seed = 1000;
+};
+
+struct NetworkConfig {
+  std::vector<std::size_t> layers{10, 7, 5, 4, 3};  ///< hidden widths; softmax output follows
+  std::string activation = "tanh";
+};
+
+struct QuantizationConfig {
+  int bits = 8;                 ///< 2..16, or 32 = unquantized
+  std::string range = "epoch";  ///< "epoch" or "reference"
+  int weight_bits = 0;          ///< 0 = float weights, else 2..16
+};
+
+struct TrainingConfig {
+  std::size_t epochs = 8000;
+  std::size_t batch_size = 256;
+  nn::AdamSpec adam;
+};
+
+struct ExperimentConfig {
+  std::size_t repetitions = 10;
+  std::uint64_t seed = 0;
+  std::size_t threads = 0;  ///< 0 = all cores
+  std::size_t mi_every = 1;
+  double restart_below = 0.55;         ///< bad fit: training accuracy below this ...
+  std::size_t restart_from_epoch = 1000;  ///< ... at any epoch from this one on
+  std::size_t max_restarts = 10;       ///< per repetition; then it is recorded as failed
+};
+
+struct Config {
+  std::string name = "experiment";
+  std::filesystem::path source;  ///< the file it was read from (for messages)
+  DataConfig data;
+  NetworkConfig network;
+  QuantizationConfig quantization;
+  TrainingConfig training;
+  ExperimentConfig experiment;
+
+  /// The network's layer specs for a data set with n_inputs features and n_classes classes.
+  nn::NetworkSpec network_spec(std::size_t n_inputs, std::size_t n_classes) const;
+  nn::QuantSpec quant_spec() const;
+  nlohmann::json to_json() const;
+};
+
+/// Reads and validates a TOML config. Unknown keys, wrong types and bad values throw
+/// InputError naming the file, the key and the expected value.
+Config load_config(const std::filesystem::path& path);
+
+/// Parses TOML text (`origin` names it in messages).
+Config parse_config(const std::string& text, const std::filesystem::path& origin);
+
+/// Checks every value's range; throws InputError ("FILE: [section].key must be ..., got ...").
+void validate(const Config& config);
+
+}  // namespace infoplane::experiment

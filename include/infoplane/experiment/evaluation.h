@@ -1,0 +1,77 @@
+/// @brief The evaluation pass: every sample through the quantized network, the exact
+/// information of every layer, and the accuracies.
+///
+/// Fast path (quantized network, epoch range rule): a layer's quantized output is a
+/// function of the previous layer's state, so each layer forwards only the distinct states
+/// of the layer before it and maps the samples' state ids through. The data-processing
+/// inequality then holds exactly by construction, and deep layers cost almost nothing.
+/// Full path (reference range rule, or an unquantized network): all samples through every
+/// layer, in chunks, and each layer's states counted on their own, as the reference code
+/// does.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "infoplane/data/dataset.h"
+#include "infoplane/info/entropy.h"
+#include "infoplane/nn/network.h"
+
+namespace infoplane::experiment {
+
+/// Information measures of one layer at one evaluation, in bits.
+struct LayerInfo {
+  double i_xt = 0.0;  ///< I(X;T) = H(T) (T is a function of the distinct inputs)
+  double i_ty = 0.0;  ///< I(T;Y)
+  std::size_t n_states = 0;
+  float min = 0.0f;   ///< smallest / largest activation value over the data (before quantization)
+  float max = 0.0f;
+};
+
+struct Evaluation {
+  std::vector<LayerInfo> layers;  ///< index 0 is the input X, then one per network layer
+  double train_accuracy = 0.0;
+  double test_accuracy = 0.0;
+};
+
+/// Runs evaluation passes of one data set; keeps its buffers between epochs.
+class Evaluator {
+ public:
+  /// `n_chunks` is the number of chunks of the full path's forward pass (the reference code
+  /// uses 10, which gives tanh layers a range per chunk under the reference rule).
+  explicit Evaluator(const data::Dataset& dataset, std::size_t n_chunks = 10);
+
+  /// Evaluates `network` as it is now. With `with_info` false only the accuracies (and the
+  /// ranges) are filled. The returned reference is valid until the next call.
+  const Evaluation& evaluate(const nn::Network<float>& network, bool with_info);
+
+  /// The full path whatever the rule (for tests: on a quantized epoch-rule network it must
+  /// give the same result as the fast path).
+  const Evaluation& evaluate_full(const nn::Network<float>& network, bool with_info);
+
+  /// Information of the input layer (constant, computed once).
+  const LayerInfo& input_info() const { return m_input; }
+
+ private:
+  void finish_accuracy(const std::vector<std::uint32_t>& predicted);
+
+  const data::Dataset& m_data;
+  std::size_t m_n_chunks;
+  LayerInfo m_input;
+  std::vector<std::uint32_t> m_input_ids;   // per sample, state of X
+  std::vector<std::uint32_t> m_input_reps;  // first sample of each input state
+  info::StateCounter m_counter;
+  std::vector<std::uint32_t> m_scratch;
+  Evaluation m_result;
+  // Buffers of the fast path.
+  std::vector<float> m_states, m_z, m_a, m_q;
+  std::vector<std::uint32_t> m_codes, m_local_ids, m_ids, m_reps, m_predicted;
+};
+
+/// z = x W + b for n rows (x: n x d_in, W: d_in x d_out, both row-major), each element
+/// accumulated in the same order whatever the row's position (hand-written hot kernel).
+void dense_forward_rows(const float* x, std::size_t n, std::size_t d_in, const float* w,
+                        const float* b, std::size_t d_out, float* z);
+
+}  // namespace infoplane::experiment

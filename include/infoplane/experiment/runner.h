@@ -1,0 +1,69 @@
+/// @brief One repetition of an experiment: training with quantization-aware training and an
+/// evaluation pass with the exact information of every layer after each epoch.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "infoplane/data/dataset.h"
+#include "infoplane/experiment/config.h"
+
+namespace infoplane::experiment {
+
+struct AccuracyRow {
+  std::uint32_t epoch = 0;
+  double train_accuracy = 0.0;
+  double test_accuracy = 0.0;
+  double train_loss = 0.0;  ///< mean cross-entropy over the epoch's training batches
+};
+
+struct MiRow {
+  std::uint32_t epoch = 0;
+  std::uint32_t layer = 0;  ///< 0 = the input X
+  double i_xt = 0.0;        ///< bits
+  double i_ty = 0.0;        ///< bits
+};
+
+struct RangeRow {
+  std::uint32_t epoch = 0;
+  std::uint32_t layer = 0;  ///< >= 1
+  float min = 0.0f;
+  float max = 0.0f;
+};
+
+struct RepetitionResult {
+  std::size_t index = 0;
+  std::uint64_t seed = 0;       ///< base seed + index
+  std::size_t restarts = 0;     ///< attempts abandoned before the one kept
+  std::vector<std::string> restart_reasons;
+  bool ok = false;
+  std::string message;          ///< why it failed, when !ok
+  std::vector<AccuracyRow> accuracy;
+  std::vector<MiRow> mi;
+  std::vector<RangeRow> ranges;
+  double wall_seconds = 0.0;
+};
+
+/// Called after every epoch with (repetition index, epochs done). Must be thread-safe.
+using ProgressFn = std::function<void(std::size_t repetition, std::size_t epoch)>;
+
+/// Loads the configured data set and makes its split.
+data::Dataset load_dataset(const Config& config);
+
+/// Runs repetition `index`: seed = base seed + index; an attempt whose training accuracy
+/// falls below restart_below at an epoch >= restart_from_epoch, or whose loss is not finite,
+/// is abandoned and the repetition starts again with a fresh random stream (attempt a uses
+/// Rng(seed, a)), at most max_restarts times. Never throws for training failures: they are
+/// recorded in the result.
+RepetitionResult run_repetition(const Config& config, const data::Dataset& dataset,
+                                std::size_t index, const ProgressFn& progress = {});
+
+/// The seed of repetition `index`.
+inline std::uint64_t repetition_seed(const Config& config, std::size_t index) {
+  return config.experiment.seed + index;
+}
+
+}  // namespace infoplane::experiment

@@ -1,0 +1,152 @@
+/// @brief A feed-forward network of dense layers with k-bit quantization-aware training.
+///
+/// Layout: samples as rows (batch x features, row-major), the layout measured fastest for
+/// the small SZT layers. Each layer computes z = x W + b (W: n_in x n_out), a = f(z), and
+/// passes q = quantize(a) to the next layer. Trained with softmax cross-entropy and Adam.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "infoplane/nn/activation.h"
+#include "infoplane/nn/quantizer.h"
+#include "infoplane/random.h"
+
+namespace infoplane::nn {
+
+template <typename S>
+using Matrix = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <typename S>
+using RowVector = Eigen::Matrix<S, 1, Eigen::Dynamic>;
+
+/// How a layer's quantization range [lo, hi] is chosen.
+enum class RangeRule {
+  /// The paper's text: min/max of the layer's output tracked over the epoch. Training batch
+  /// b of an epoch uses the running min/max of batches 1..b; the evaluation pass after the
+  /// epoch uses the min/max over all of the epoch's batches.
+  Epoch,
+  /// The reference TensorFlow code: relu/softmax layers use moving averages (decay 0.999,
+  /// start [-6, 6], widened to include 0) of the batch min/max and k-bit weights; tanh
+  /// layers use the current batch's (or evaluation chunk's) min/max; ranges nudged so
+  /// that 0 is a level.
+  Reference,
+};
+
+struct LayerSpec {
+  std::size_t width = 0;
+  Activation activation = Activation::Tanh;
+};
+
+struct NetworkSpec {
+  std::size_t n_inputs = 0;
+  std::vector<LayerSpec> layers;  ///< the last one is the output layer
+};
+
+struct QuantSpec {
+  int bits = 8;         ///< 2..16, or k_unquantized_bits for a float network
+  RangeRule rule = RangeRule::Epoch;
+  int weight_bits = 0;  ///< 0 = weights not quantized (the reference rule sets its own)
+  bool quantized() const { return bits != k_unquantized_bits; }
+};
+
+/// Adam as in Keras/TensorFlow: lr_t = lr sqrt(1 - b2^t) / (1 - b1^t),
+/// w -= lr_t m / (sqrt(v) + epsilon).
+struct AdamSpec {
+  double learning_rate = 1e-4;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double epsilon = 1e-7;
+};
+
+/// One dense layer: parameters, optimiser state, quantizer state and batch buffers.
+template <typename S>
+struct DenseLayer {
+  std::size_t n_in = 0;
+  std::size_t n_out = 0;
+  Activation activation = Activation::Tanh;
+  int weight_bits = 0;  ///< 0 = float weights
+
+  Matrix<S> w, gw, m_w, v_w;     ///< n_in x n_out
+  RowVector<S> b, gb, m_b, v_b;  ///< 1 x n_out
+  Matrix<S> wq;                  ///< quantized weights used by the forward pass (weight_bits > 0)
+  QuantGrid weight_grid;
+
+  // Quantizer state of the output.
+  float epoch_lo = 0, epoch_hi = 0;  ///< range over the epoch's batches so far
+  bool epoch_seen = false;
+  float ema_lo = -6, ema_hi = 6;     ///< reference rule's moving averages
+  QuantGrid grid;                    ///< grid of the latest training batch
+
+  // Batch buffers, max_batch rows; the first n rows are in use.
+  Matrix<S> z, a, q, g;
+
+  const Matrix<S>& forward_weights() const { return weight_bits > 0 ? wq : w; }
+};
+
+template <typename S>
+class Network {
+ public:
+  /// Builds the layers and draws the initial weights from `rng` (truncated normal, std
+  /// 1/sqrt(n_out), cut at 2 std, redrawn beyond; biases 0), layer by layer, row-major.
+  Network(const NetworkSpec& spec, const QuantSpec& quant, std::size_t max_batch, Rng& rng);
+
+  /// Starts an epoch: the epoch rule forgets the previous epoch's range.
+  void begin_epoch();
+
+  /// Forward and backward pass on a batch (x: n x n_inputs); fills the gradients and
+  /// returns the mean Keras categorical cross-entropy of the quantized output.
+  S forward_backward(const Matrix<S>& x, std::span<const std::uint32_t> labels, std::size_t n);
+
+  /// One Adam step with the current gradients.
+  void adam_step(const AdamSpec& adam);
+
+  /// forward_backward followed by adam_step; returns the batch loss.
+  S train_batch(const Matrix<S>& x, std::span<const std::uint32_t> labels, std::size_t n,
+                const AdamSpec& adam) {
+    const S loss = forward_backward(x, labels, n);
+    adam_step(adam);
+    return loss;
+  }
+
+  /// The grid the evaluation pass uses for layer l: the epoch's range (epoch rule), the
+  /// moving averages (reference rule, relu/softmax). Not defined for tanh layers under the
+  /// reference rule, whose range comes from the evaluated data itself.
+  QuantGrid evaluation_grid(std::size_t l) const;
+
+  std::vector<DenseLayer<S>>& layers() { return m_layers; }
+  const std::vector<DenseLayer<S>>& layers() const { return m_layers; }
+  const QuantSpec& quant() const { return m_quant; }
+  std::size_t n_inputs() const { return m_n_inputs; }
+  std::size_t n_parameters() const;
+
+  /// Flat copies of all parameters / gradients (w then b per layer), for tests.
+  std::vector<S> parameters() const;
+  void set_parameters(std::span<const S> values);
+  std::vector<S> gradients() const;
+
+ private:
+  void quantize_weights(DenseLayer<S>& layer);
+  void quantize_output(DenseLayer<S>& layer, std::size_t n);
+
+  std::size_t m_n_inputs = 0;
+  QuantSpec m_quant;
+  std::vector<DenseLayer<S>> m_layers;
+  std::int64_t m_step = 0;
+};
+
+extern template class Network<float>;
+extern template class Network<double>;
+
+/// Keras' categorical cross-entropy on probabilities: each row of `p` is normalised to sum
+/// 1, clipped to [1e-7, 1 - 1e-7], and -log of the label's entry taken. Returns the mean over
+/// the n rows and writes d(mean loss)/dp into grad (n x width).
+template <typename S>
+S cross_entropy(const S* p, std::span<const std::uint32_t> labels, std::size_t n,
+                std::size_t width, S* grad);
+
+}  // namespace infoplane::nn

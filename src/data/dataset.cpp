@@ -1,0 +1,50 @@
+/// @brief Stratified split, label entropy and the data folder.
+#include "infoplane/data/dataset.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "infoplane/common.h"
+#include "infoplane/random.h"
+
+namespace infoplane::data {
+
+void stratified_split(Dataset& dataset, double test_fraction, std::uint64_t seed) {
+  IP_CHECK(test_fraction >= 0.0 && test_fraction < 1.0);
+  std::vector<std::vector<std::uint32_t>> by_class(dataset.n_classes);
+  for (std::size_t i = 0; i < dataset.y.size(); ++i) {
+    by_class[dataset.y[i]].push_back(static_cast<std::uint32_t>(i));
+  }
+  Rng rng(seed, /*stream=*/0x5b1170);
+  dataset.train.clear();
+  dataset.test.clear();
+  for (auto& rows : by_class) {
+    rng.shuffle(std::span<std::uint32_t>(rows));
+    const auto n_test = static_cast<std::size_t>(std::llround(test_fraction * static_cast<double>(rows.size())));
+    dataset.test.insert(dataset.test.end(), rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n_test));
+    dataset.train.insert(dataset.train.end(), rows.begin() + static_cast<std::ptrdiff_t>(n_test), rows.end());
+  }
+  std::sort(dataset.train.begin(), dataset.train.end());
+  std::sort(dataset.test.begin(), dataset.test.end());
+}
+
+std::filesystem::path data_dir() {
+  if (const char* env = std::getenv("INFOPLANE_DATA_DIR"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return INFOPLANE_DATA_DIR;
+}
+
+double label_entropy_bits(const Dataset& dataset) {
+  std::vector<std::size_t> counts(dataset.n_classes, 0);
+  for (const std::uint32_t label : dataset.y) ++counts[label];
+  const double n = static_cast<double>(dataset.y.size());
+  double h = 0.0;
+  for (const std::size_t c : counts) {
+    if (c > 0) h -= static_cast<double>(c) / n * std::log2(static_cast<double>(c) / n);
+  }
+  return h;
+}
+
+}  // namespace infoplane::data

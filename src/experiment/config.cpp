@@ -1,0 +1,264 @@
+/// @brief TOML config reading (toml++), strict validation, JSON record.
+#include "infoplane/experiment/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/ranges.h>
+#include <toml++/toml.h>
+
+#include "infoplane/common.h"
+
+namespace infoplane::experiment {
+
+namespace {
+
+/// Reads one TOML table, checking types and remembering which keys were used, so that
+/// unknown keys can be reported with the list of valid ones.
+class TableReader {
+ public:
+  TableReader(const toml::table* table, std::string section, std::string origin)
+      : m_table(table), m_section(std::move(section)), m_origin(std::move(origin)) {}
+
+  std::string key_name(std::string_view key) const {
+    return m_section.empty() ? std::string(key) : fmt::format("[{}].{}", m_section, key);
+  }
+
+  template <typename T>
+  void read(std::string_view key, T& out, std::string_view expected) {
+    m_valid.emplace(key);
+    if (m_table == nullptr) return;
+    const toml::node* node = m_table->get(key);
+    if (node == nullptr) return;
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (const auto v = node->value_exact<std::string>()) {
+        out = *v;
+        return;
+      }
+    } else if constexpr (std::is_same_v<T, double>) {
+      if (const auto v = node->value<double>()) {
+        out = *v;
+        return;
+      }
+    } else if constexpr (std::is_same_v<T, int>) {
+      if (const auto v = node->value_exact<std::int64_t>(); v && *v >= INT32_MIN && *v <= INT32_MAX) {
+        out = static_cast<int>(*v);
+        return;
+      }
+    } else if constexpr (std::is_unsigned_v<T>) {
+      if (const auto v = node->value_exact<std::int64_t>(); v && *v >= 0) {
+        out = static_cast<T>(*v);
+        return;
+      }
+    }
+    fail(key, *node, expected);
+  }
+
+  void read_widths(std::string_view key, std::vector<std::size_t>& out) {
+    m_valid.emplace(key);
+    if (m_table == nullptr) return;
+    const toml::node* node = m_table->get(key);
+    if (node == nullptr) return;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) fail(key, *node, "an array of layer widths, e.g. [10, 7, 5, 4, 3]");
+    out.clear();
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const auto v = (*array)[i].value_exact<std::int64_t>();
+      if (!v || *v <= 0) {
+        input_error("{}: {}[{}] must be a positive integer (a layer width), got {}", m_origin,
+                    key_name(key), i, describe((*array)[i]));
+      }
+      out.push_back(static_cast<std::size_t>(*v));
+    }
+  }
+
+  void reject_unknown() const {
+    if (m_table == nullptr) return;
+    for (const auto& [key, node] : *m_table) {
+      if (m_valid.count(std::string(key.str())) == 0) {
+        const std::string where = m_section.empty() ? "at the top level" : fmt::format("in [{}]", m_section);
+        input_error("{}: unknown key '{}' {}; valid keys: {}", m_origin, key.str(), where,
+                    fmt::join(m_valid, ", "));
+      }
+    }
+  }
+
+ private:
+  static std::string describe(const toml::node& node) {
+    std::ostringstream ss;
+    node.visit([&ss](const auto& value) { ss << value; });
+    const char* type = node.is_string() ? "string" : node.is_integer() ? "integer"
+                     : node.is_floating_point() ? "float" : node.is_boolean() ? "boolean"
+                     : node.is_array() ? "array" : node.is_table() ? "table" : "value";
+    return fmt::format("{} {}", type, ss.str());
+  }
+
+  [[noreturn]] void fail(std::string_view key, const toml::node& node, std::string_view expected) const {
+    input_error("{}: {} must be {}, got {}", m_origin, key_name(key), expected, describe(node));
+  }
+
+  const toml::table* m_table;
+  std::string m_section;
+  std::string m_origin;
+  std::set<std::string> m_valid;
+};
+
+const toml::table* section(const toml::table& root, std::string_view name, const std::string& origin) {
+  const toml::node* node = root.get(name);
+  if (node == nullptr) return nullptr;
+  if (!node->is_table()) input_error("{}: [{}] must be a table", origin, name);
+  return node->as_table();
+}
+
+}  // namespace
+
+Config parse_config(const std::string& text, const std::filesystem::path& origin_path) {
+  const std::string origin = origin_path.string();
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    input_error("{}:{}:{}: invalid TOML: {}", origin, where.line, where.column, e.description());
+  }
+  Config config;
+  config.source = origin_path;
+
+  TableReader(&root, "", origin).read("name", config.name, "a string");
+  TableReader data(section(root, "data", origin), "data", origin);
+  data.read("dataset", config.data.dataset, "a data set name (szt)");
+  data.read("labels", config.data.labels, "a path to a labels file");
+  data.read("test_fraction", config.data.test_fraction, "a number in [0, 1)");
+  data.read("split_seed", config.data.split_seed, "a non-negative integer");
+  data.reject_unknown();
+
+  TableReader network(section(root, "network", origin), "network", origin);
+  network.read_widths("layers", config.network.layers);
+  network.read("activation", config.network.activation, "an activation name (tanh, relu, relu6, linear)");
+  network.reject_unknown();
+
+  TableReader quant(section(root, "quantization", origin), "quantization", origin);
+  quant.read("bits", config.quantization.bits, "an integer in [2, 16] or 32");
+  quant.read("range", config.quantization.range, "\"epoch\" or \"reference\"");
+  quant.read("weight_bits", config.quantization.weight_bits, "0 or an integer in [2, 16]");
+  quant.reject_unknown();
+
+  TableReader training(section(root, "training", origin), "training", origin);
+  training.read("epochs", config.training.epochs, "a positive integer");
+  training.read("batch_size", config.training.batch_size, "a positive integer");
+  training.read("learning_rate", config.training.adam.learning_rate, "a positive number");
+  training.read("beta1", config.training.adam.beta1, "a number in [0, 1)");
+  training.read("beta2", config.training.adam.beta2, "a number in [0, 1)");
+  training.read("epsilon", config.training.adam.epsilon, "a positive number");
+  training.reject_unknown();
+
+  TableReader experiment(section(root, "experiment", origin), "experiment", origin);
+  experiment.read("repetitions", config.experiment.repetitions, "a positive integer");
+  experiment.read("seed", config.experiment.seed, "a non-negative integer");
+  experiment.read("threads", config.experiment.threads, "a non-negative integer (0 = all cores)");
+  experiment.read("mi_every", config.experiment.mi_every, "a positive integer");
+  experiment.read("restart_below", config.experiment.restart_below, "an accuracy in [0, 1]");
+  experiment.read("restart_from_epoch", config.experiment.restart_from_epoch, "a non-negative integer");
+  experiment.read("max_restarts", config.experiment.max_restarts, "a non-negative integer");
+  experiment.reject_unknown();
+
+  // Top level: name plus the sections.
+  for (const auto& [key, node] : root) {
+    const std::string_view k = key.str();
+    if (k != "name" && k != "data" && k != "network" && k != "quantization" && k != "training" &&
+        k != "experiment") {
+      input_error("{}: unknown key '{}' at the top level; valid keys: name, [data], [network], "
+                  "[quantization], [training], [experiment]", origin, k);
+    }
+  }
+  validate(config);
+  return config;
+}
+
+Config load_config(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) input_error("{}: cannot open the config file", path.string());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), path);
+}
+
+void validate(const Config& c) {
+  const std::string origin = c.source.empty() ? std::string("config") : c.source.string();
+  auto bad = [&](std::string_view key, std::string_view expected, const auto& got) {
+    input_error("{}: {} must be {}, got {}", origin, key, expected, got);
+  };
+  if (c.data.dataset != "szt") bad("[data].dataset", "one of: szt", fmt::format("'{}'", c.data.dataset));
+  if (!(c.data.test_fraction >= 0.0 && c.data.test_fraction < 1.0)) bad("[data].test_fraction", "in [0, 1)", c.data.test_fraction);
+  if (c.network.layers.empty()) bad("[network].layers", "a non-empty array of hidden layer widths", "[]");
+  for (std::size_t i = 0; i < c.network.layers.size(); ++i) {
+    if (c.network.layers[i] == 0 || c.network.layers[i] > 65536) {
+      bad(fmt::format("[network].layers[{}]", i), "in [1, 65536]", c.network.layers[i]);
+    }
+  }
+  nn::Activation activation{};
+  if (!nn::parse_activation(c.network.activation, activation) || activation == nn::Activation::Softmax) {
+    bad("[network].activation", "one of: tanh, relu, relu6, linear", fmt::format("'{}'", c.network.activation));
+  }
+  if (!((c.quantization.bits >= 2 && c.quantization.bits <= 16) || c.quantization.bits == nn::k_unquantized_bits)) {
+    bad("[quantization].bits", "in [2, 16], or 32 for an unquantized network", c.quantization.bits);
+  }
+  if (c.quantization.range != "epoch" && c.quantization.range != "reference") {
+    bad("[quantization].range", "one of: epoch, reference", fmt::format("'{}'", c.quantization.range));
+  }
+  if (c.quantization.weight_bits != 0 && (c.quantization.weight_bits < 2 || c.quantization.weight_bits > 16)) {
+    bad("[quantization].weight_bits", "0 (float weights) or in [2, 16]", c.quantization.weight_bits);
+  }
+  if (c.training.epochs == 0 || c.training.epochs > 10'000'000) bad("[training].epochs", "in [1, 10000000]", c.training.epochs);
+  if (c.training.batch_size == 0) bad("[training].batch_size", "a positive integer", c.training.batch_size);
+  if (!(c.training.adam.learning_rate > 0.0 && c.training.adam.learning_rate < 10.0)) bad("[training].learning_rate", "in (0, 10)", c.training.adam.learning_rate);
+  if (!(c.training.adam.beta1 >= 0.0 && c.training.adam.beta1 < 1.0)) bad("[training].beta1", "in [0, 1)", c.training.adam.beta1);
+  if (!(c.training.adam.beta2 >= 0.0 && c.training.adam.beta2 < 1.0)) bad("[training].beta2", "in [0, 1)", c.training.adam.beta2);
+  if (!(c.training.adam.epsilon > 0.0)) bad("[training].epsilon", "a positive number", c.training.adam.epsilon);
+  if (c.experiment.repetitions == 0 || c.experiment.repetitions > 100000) bad("[experiment].repetitions", "in [1, 100000]", c.experiment.repetitions);
+  if (c.experiment.threads > 4096) bad("[experiment].threads", "in [0, 4096] (0 = all cores)", c.experiment.threads);
+  if (c.experiment.mi_every == 0) bad("[experiment].mi_every", "a positive integer", c.experiment.mi_every);
+  if (!(c.experiment.restart_below >= 0.0 && c.experiment.restart_below <= 1.0)) bad("[experiment].restart_below", "in [0, 1]", c.experiment.restart_below);
+  if (c.experiment.max_restarts > 1000) bad("[experiment].max_restarts", "in [0, 1000]", c.experiment.max_restarts);
+}
+
+nn::NetworkSpec Config::network_spec(std::size_t n_inputs, std::size_t n_classes) const {
+  nn::NetworkSpec spec;
+  spec.n_inputs = n_inputs;
+  nn::Activation hidden{};
+  IP_CHECK(nn::parse_activation(network.activation, hidden));
+  for (const std::size_t width : network.layers) spec.layers.push_back({width, hidden});
+  spec.layers.push_back({n_classes, nn::Activation::Softmax});
+  return spec;
+}
+
+nn::QuantSpec Config::quant_spec() const {
+  nn::QuantSpec spec;
+  spec.bits = quantization.bits;
+  spec.rule = quantization.range == "reference" ? nn::RangeRule::Reference : nn::RangeRule::Epoch;
+  spec.weight_bits = quantization.weight_bits;
+  return spec;
+}
+
+nlohmann::json Config::to_json() const {
+  using nlohmann::json;
+  return json{
+      {"name", name},
+      {"data", {{"dataset", data.dataset}, {"labels", data.labels}, {"test_fraction", data.test_fraction},
+                {"split_seed", data.split_seed}}},
+      {"network", {{"layers", network.layers}, {"activation", network.activation}}},
+      {"quantization", {{"bits", quantization.bits}, {"range", quantization.range},
+                        {"weight_bits", quantization.weight_bits}}},
+      {"training", {{"epochs", training.epochs}, {"batch_size", training.batch_size},
+                    {"learning_rate", training.adam.learning_rate}, {"beta1", training.adam.beta1},
+                    {"beta2", training.adam.beta2}, {"epsilon", training.adam.epsilon}}},
+      {"experiment", {{"repetitions", experiment.repetitions}, {"seed", experiment.seed},
+                      {"threads", experiment.threads}, {"mi_every", experiment.mi_every},
+                      {"restart_below", experiment.restart_below},
+                      {"restart_from_epoch", experiment.restart_from_epoch},
+                      {"max_restarts", experiment.max_restarts}}},
+  };
+}
+
+}  // namespace infoplane::experiment

@@ -1,0 +1,226 @@
+/// @brief Evaluation pass: forward of the data, layer codes, exact information, accuracy.
+#include "infoplane/experiment/evaluation.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include "infoplane/common.h"
+
+namespace infoplane::experiment {
+
+void dense_forward_rows(const float* x, std::size_t n, std::size_t d_in, const float* w,
+                        const float* b, std::size_t d_out, float* z) {
+  for (std::size_t r = 0; r < n; ++r) {
+    float* zr = z + r * d_out;
+    const float* xr = x + r * d_in;
+    std::copy(b, b + d_out, zr);
+    for (std::size_t i = 0; i < d_in; ++i) {
+      const float xi = xr[i];
+      if (xi == 0.0f) continue;  // exact: adding 0 * w changes nothing but the sign of zero
+      const float* wi = w + i * d_out;
+      for (std::size_t j = 0; j < d_out; ++j) zr[j] += xi * wi[j];
+    }
+  }
+}
+
+namespace {
+
+/// First sample of each state, given ids numbered in order of first appearance.
+void first_appearances(const std::vector<std::uint32_t>& ids, std::size_t n_states,
+                       std::vector<std::uint32_t>& reps) {
+  reps.resize(n_states);
+  std::uint32_t next = 0;
+  for (std::size_t i = 0; i < ids.size() && next < n_states; ++i) {
+    if (ids[i] == next) reps[next++] = static_cast<std::uint32_t>(i);
+  }
+}
+
+std::uint32_t argmax_row(const float* row, std::size_t width) {
+  return static_cast<std::uint32_t>(std::max_element(row, row + width) - row);
+}
+
+}  // namespace
+
+Evaluator::Evaluator(const data::Dataset& dataset, std::size_t n_chunks)
+    : m_data(dataset), m_n_chunks(std::max<std::size_t>(1, n_chunks)) {
+  const std::size_t n = dataset.n_samples();
+  const std::size_t d = dataset.n_features();
+  // The input's states: rows of X compared bit for bit.
+  std::vector<std::uint32_t> bits(n * d);
+  for (std::size_t i = 0; i < n * d; ++i) bits[i] = std::bit_cast<std::uint32_t>(dataset.x.data()[i]);
+  m_input_ids.resize(n);
+  const std::size_t n_states = m_counter.assign({bits.data(), n, d}, m_input_ids);
+  first_appearances(m_input_ids, n_states, m_input_reps);
+  const info::DiscreteInfo info =
+      info::info_from_ids(m_input_ids, n_states, dataset.y, dataset.n_classes, m_scratch);
+  m_input.i_xt = info.h_t;
+  m_input.i_ty = info.i_ty;
+  m_input.n_states = n_states;
+  m_input.min = dataset.x.minCoeff();
+  m_input.max = dataset.x.maxCoeff();
+}
+
+void Evaluator::finish_accuracy(const std::vector<std::uint32_t>& predicted) {
+  auto accuracy = [&](const std::vector<std::uint32_t>& rows) {
+    if (rows.empty()) return 0.0;
+    std::size_t hits = 0;
+    for (const std::uint32_t r : rows) hits += predicted[r] == m_data.y[r] ? 1 : 0;
+    return static_cast<double>(hits) / static_cast<double>(rows.size());
+  };
+  m_result.train_accuracy = accuracy(m_data.train);
+  m_result.test_accuracy = accuracy(m_data.test);
+}
+
+const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool with_info) {
+  const nn::QuantSpec& quant = network.quant();
+  if (!quant.quantized() || quant.rule != nn::RangeRule::Epoch) {
+    return evaluate_full(network, with_info);
+  }
+  const std::size_t n = m_data.n_samples();
+  const auto& layers = network.layers();
+  m_result.layers.assign(layers.size() + 1, LayerInfo{});
+  m_result.layers[0] = m_input;
+
+  // Distinct input rows are the first "states".
+  std::size_t n_prev = m_input_reps.size();
+  std::size_t width_prev = m_data.n_features();
+  m_states.resize(n_prev * width_prev);
+  for (std::size_t s = 0; s < n_prev; ++s) {
+    const float* row = m_data.x.data() + static_cast<std::size_t>(m_input_reps[s]) * width_prev;
+    std::copy(row, row + width_prev, m_states.data() + s * width_prev);
+  }
+  m_ids = m_input_ids;
+
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const nn::DenseLayer<float>& layer = layers[l];
+    const std::size_t width = layer.n_out;
+    const std::size_t count = n_prev * width;
+    m_z.resize(count);
+    m_a.resize(count);
+    m_q.resize(count);
+    m_codes.resize(count);
+    m_local_ids.resize(n_prev);
+    dense_forward_rows(m_states.data(), n_prev, width_prev, layer.forward_weights().data(),
+                       layer.b.data(), width, m_z.data());
+    nn::activate(layer.activation, m_z.data(), m_a.data(), n_prev, width);
+    const nn::QuantGrid grid = network.evaluation_grid(l);
+    nn::quantize(m_a.data(), m_q.data(), m_codes.data(), count, grid);
+    const std::size_t n_states =
+        m_counter.assign({m_codes.data(), n_prev, width}, m_local_ids, grid.max_code);
+    for (std::uint32_t& id : m_ids) id = m_local_ids[id];
+
+    LayerInfo& out = m_result.layers[l + 1];
+    const auto [lo, hi] = std::minmax_element(m_a.begin(), m_a.end());
+    out.min = *lo;
+    out.max = *hi;
+    out.n_states = n_states;
+    if (with_info) {
+      const info::DiscreteInfo info =
+          info::info_from_ids(m_ids, n_states, m_data.y, m_data.n_classes, m_scratch);
+      out.i_xt = info.h_t;
+      out.i_ty = info.i_ty;
+    }
+
+    // The distinct states of this layer feed the next one.
+    first_appearances(m_local_ids, n_states, m_reps);
+    m_states.resize(n_states * width);
+    for (std::size_t s = 0; s < n_states; ++s) {
+      const float* row = m_q.data() + static_cast<std::size_t>(m_reps[s]) * width;
+      std::copy(row, row + width, m_states.data() + s * width);
+    }
+    n_prev = n_states;
+    width_prev = width;
+  }
+
+  // Prediction per output state, then per sample.
+  std::vector<std::uint32_t> state_class(n_prev);
+  for (std::size_t s = 0; s < n_prev; ++s) state_class[s] = argmax_row(m_states.data() + s * width_prev, width_prev);
+  m_predicted.resize(n);
+  for (std::size_t i = 0; i < n; ++i) m_predicted[i] = state_class[m_ids[i]];
+  finish_accuracy(m_predicted);
+  return m_result;
+}
+
+const Evaluation& Evaluator::evaluate_full(const nn::Network<float>& network, bool with_info) {
+  const nn::QuantSpec& quant = network.quant();
+  const std::size_t n = m_data.n_samples();
+  const auto& layers = network.layers();
+  m_result.layers.assign(layers.size() + 1, LayerInfo{});
+  m_result.layers[0] = m_input;
+
+  std::vector<float> input(m_data.x.data(), m_data.x.data() + n * m_data.n_features());
+  std::size_t width_prev = m_data.n_features();
+  std::vector<float> a;
+  std::vector<float> q;
+  std::vector<double> levels;
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const nn::DenseLayer<float>& layer = layers[l];
+    const std::size_t width = layer.n_out;
+    a.resize(n * width);
+    q.resize(n * width);
+    m_codes.resize(n * width);
+    m_z.resize(n * width);
+    dense_forward_rows(input.data(), n, width_prev, layer.forward_weights().data(), layer.b.data(),
+                       width, m_z.data());
+    nn::activate(layer.activation, m_z.data(), a.data(), n, width);
+    const bool range_from_data = quant.quantized() && quant.rule == nn::RangeRule::Reference &&
+                                 (layer.activation == nn::Activation::Tanh ||
+                                  layer.activation == nn::Activation::Linear);
+    if (!quant.quantized()) {
+      q = a;
+    } else if (!range_from_data) {
+      nn::quantize(a.data(), q.data(), m_codes.data(), n * width, network.evaluation_grid(l));
+    } else {
+      // Reference rule: a tanh layer's range is the min/max of the chunk being evaluated.
+      const std::size_t chunk_rows = (n + m_n_chunks - 1) / m_n_chunks;
+      for (std::size_t start = 0; start < n; start += chunk_rows) {
+        const std::size_t rows = std::min(chunk_rows, n - start);
+        const float* ca = a.data() + start * width;
+        const auto [lo, hi] = std::minmax_element(ca, ca + rows * width);
+        nn::quantize(ca, q.data() + start * width, nullptr, rows * width,
+                     nn::make_grid(*lo, *hi, quant.bits, true));
+      }
+    }
+
+    LayerInfo& out = m_result.layers[l + 1];
+    const auto [lo, hi] = std::minmax_element(a.begin(), a.end());
+    out.min = *lo;
+    out.max = *hi;
+    // Codes of the layer's states: the quantizer's own under the epoch rule.
+    std::uint32_t max_code = UINT32_MAX;
+    if (quant.quantized() && quant.rule == nn::RangeRule::Epoch) {
+      max_code = network.evaluation_grid(l).max_code;
+    } else {
+      // Reference code: values mapped to levels between the layer's min and max over the
+      // data, round((v - min) * L / (max - min)) with L = 2^k (2^32 - 1 unquantized).
+      const auto [vmin, vmax] = std::minmax_element(q.begin(), q.end());
+      const double lo_v = *vmin;
+      const double span = static_cast<double>(*vmax) - lo_v;
+      const double n_levels = quant.quantized() ? std::ldexp(1.0, quant.bits) : 4294967295.0;
+      const double scale = span > 0.0 ? n_levels / span : 0.0;
+      for (std::size_t i = 0; i < n * width; ++i) {
+        const double level = std::floor((static_cast<double>(q[i]) - lo_v) * scale + 0.5);
+        m_codes[i] = static_cast<std::uint32_t>(std::min(level, 4294967295.0));
+      }
+    }
+    m_ids.resize(n);
+    const std::size_t n_states = m_counter.assign({m_codes.data(), n, width}, m_ids, max_code);
+    out.n_states = n_states;
+    if (with_info) {
+      const info::DiscreteInfo info =
+          info::info_from_ids(m_ids, n_states, m_data.y, m_data.n_classes, m_scratch);
+      out.i_xt = info.h_t;
+      out.i_ty = info.i_ty;
+    }
+    input.swap(q);
+    width_prev = width;
+  }
+  m_predicted.resize(n);
+  for (std::size_t i = 0; i < n; ++i) m_predicted[i] = argmax_row(input.data() + i * width_prev, width_prev);
+  finish_accuracy(m_predicted);
+  return m_result;
+}
+
+}  // namespace infoplane::experiment

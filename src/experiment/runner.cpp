@@ -1,0 +1,123 @@
+/// @brief One repetition: data, network, epochs of training, evaluation passes, records.
+#include "infoplane/experiment/runner.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "infoplane/common.h"
+#include "infoplane/data/szt.h"
+#include "infoplane/experiment/evaluation.h"
+#include "infoplane/random.h"
+
+namespace infoplane::experiment {
+
+data::Dataset load_dataset(const Config& config) {
+  IP_CHECK(config.data.dataset == "szt");
+  const std::filesystem::path labels =
+      config.data.labels.empty() ? data::data_dir() / "szt" / "labels.txt" : std::filesystem::path(config.data.labels);
+  data::Dataset dataset = data::load_szt(labels);
+  data::stratified_split(dataset, config.data.test_fraction, config.data.split_seed);
+  return dataset;
+}
+
+namespace {
+
+enum class Outcome { Completed, Restart };
+
+struct Attempt {
+  Outcome outcome = Outcome::Completed;
+  std::string reason;
+};
+
+Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evaluator& evaluator,
+                      std::size_t index, Rng& rng, RepetitionResult& result,
+                      const ProgressFn& progress) {
+  const std::size_t n_layers = config.network.layers.size() + 1;
+  const std::size_t epochs = config.training.epochs;
+  const std::size_t batch = config.training.batch_size;
+  const std::size_t d = dataset.n_features();
+  nn::Network<float> network(config.network_spec(d, dataset.n_classes), config.quant_spec(), batch, rng);
+
+  result.accuracy.clear();
+  result.mi.clear();
+  result.ranges.clear();
+  result.accuracy.reserve(epochs);
+  result.ranges.reserve(epochs * n_layers);
+  result.mi.reserve((epochs / config.experiment.mi_every + 1) * (n_layers + 1));
+
+  std::vector<std::uint32_t> order = dataset.train;
+  const std::size_t n_train = order.size();
+  nn::Matrix<float> x_batch(static_cast<Eigen::Index>(batch), static_cast<Eigen::Index>(d));
+  std::vector<std::uint32_t> y_batch(batch);
+
+  for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
+    rng.shuffle(std::span<std::uint32_t>(order));
+    network.begin_epoch();
+    double loss_sum = 0.0;
+    for (std::size_t start = 0; start < n_train; start += batch) {
+      const std::size_t n = std::min(batch, n_train - start);
+      for (std::size_t r = 0; r < n; ++r) {
+        const std::uint32_t row = order[start + r];
+        x_batch.row(static_cast<Eigen::Index>(r)) = dataset.x.row(row);
+        y_batch[r] = dataset.y[row];
+      }
+      loss_sum += static_cast<double>(network.train_batch(x_batch, y_batch, n, config.training.adam)) *
+                  static_cast<double>(n);
+    }
+    const double loss = loss_sum / static_cast<double>(n_train);
+    if (!std::isfinite(loss)) {
+      return {Outcome::Restart, fmt::format("non-finite training loss at epoch {}", epoch)};
+    }
+    const bool with_info = epoch % config.experiment.mi_every == 0 || epoch == epochs;
+    const Evaluation& eval = evaluator.evaluate(network, with_info);
+    const auto e = static_cast<std::uint32_t>(epoch);
+    result.accuracy.push_back({e, eval.train_accuracy, eval.test_accuracy, loss});
+    for (std::size_t l = 1; l < eval.layers.size(); ++l) {
+      result.ranges.push_back({e, static_cast<std::uint32_t>(l), eval.layers[l].min, eval.layers[l].max});
+    }
+    if (with_info) {
+      for (std::size_t l = 0; l < eval.layers.size(); ++l) {
+        result.mi.push_back({e, static_cast<std::uint32_t>(l), eval.layers[l].i_xt, eval.layers[l].i_ty});
+      }
+    }
+    if (progress) progress(index, epoch);
+    if (epoch >= config.experiment.restart_from_epoch &&
+        eval.train_accuracy < config.experiment.restart_below) {
+      return {Outcome::Restart, fmt::format("training accuracy {:.4f} < {} at epoch {}",
+                                            eval.train_accuracy, config.experiment.restart_below, epoch)};
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+RepetitionResult run_repetition(const Config& config, const data::Dataset& dataset,
+                                std::size_t index, const ProgressFn& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  RepetitionResult result;
+  result.index = index;
+  result.seed = repetition_seed(config, index);
+  Evaluator evaluator(dataset);
+  for (std::size_t attempt = 0; attempt <= config.experiment.max_restarts; ++attempt) {
+    Rng rng(result.seed, attempt);
+    const Attempt outcome = train_attempt(config, dataset, evaluator, index, rng, result, progress);
+    if (outcome.outcome == Outcome::Completed) {
+      result.ok = true;
+      break;
+    }
+    result.restart_reasons.push_back(outcome.reason);
+  }
+  result.restarts = result.restart_reasons.size();
+  if (!result.ok) {
+    result.message = fmt::format("gave up after {} restarts; last: {}", result.restarts,
+                                 result.restart_reasons.back());
+    result.accuracy.clear();
+    result.mi.clear();
+    result.ranges.clear();
+  }
+  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace infoplane::experiment

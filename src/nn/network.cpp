@@ -1,0 +1,277 @@
+/// @brief Dense quantization-aware network: initialisation, forward/backward, loss, Adam.
+#include "infoplane/nn/network.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "infoplane/common.h"
+
+namespace infoplane::nn {
+
+std::string_view to_string(Activation activation) {
+  switch (activation) {
+    case Activation::Linear: return "linear";
+    case Activation::Tanh: return "tanh";
+    case Activation::Relu: return "relu";
+    case Activation::Relu6: return "relu6";
+    case Activation::Softmax: return "softmax";
+  }
+  return "?";
+}
+
+bool parse_activation(std::string_view name, Activation& activation) {
+  for (const Activation a : {Activation::Linear, Activation::Tanh, Activation::Relu,
+                             Activation::Relu6, Activation::Softmax}) {
+    if (name == to_string(a)) {
+      activation = a;
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+constexpr float k_ema_decay = 0.999f;
+
+/// Truncated normal (mean 0, given std), values beyond 2 std redrawn (Keras TruncatedNormal).
+double truncated_normal(Rng& rng, double stddev) {
+  for (;;) {
+    const double z = rng.normal();
+    if (std::fabs(z) <= 2.0) return z * stddev;
+  }
+}
+
+bool uses_moving_average(Activation activation) {
+  return activation == Activation::Relu || activation == Activation::Relu6 ||
+         activation == Activation::Softmax;
+}
+
+}  // namespace
+
+template <typename S>
+S cross_entropy(const S* p, std::span<const std::uint32_t> labels, std::size_t n,
+                std::size_t width, S* grad) {
+  constexpr S k_eps = S(1e-7);
+  const S inv_n = S(1) / static_cast<S>(n);
+  S total = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    const S* pr = p + r * width;
+    S* gr = grad + r * width;
+    S sum = 0;
+    for (std::size_t j = 0; j < width; ++j) sum += pr[j];
+    sum = std::max(sum, k_eps);
+    const std::uint32_t y = labels[r];
+    const S ratio = pr[y] / sum;
+    const S clipped = std::min(std::max(ratio, k_eps), S(1) - k_eps);
+    total -= std::log(clipped);
+    // d(-log r_y)/dp_k = -(1/r_y) (delta_ky - r_y) / sum, zero where the clip is active.
+    const S d_ratio = (ratio > k_eps && ratio < S(1) - k_eps) ? -inv_n / ratio : S(0);
+    for (std::size_t j = 0; j < width; ++j) gr[j] = -d_ratio * ratio / sum;
+    gr[y] += d_ratio / sum;
+  }
+  return total * inv_n;
+}
+
+template <typename S>
+Network<S>::Network(const NetworkSpec& spec, const QuantSpec& quant, std::size_t max_batch,
+                    Rng& rng)
+    : m_n_inputs(spec.n_inputs), m_quant(quant) {
+  IP_CHECK(spec.n_inputs > 0 && !spec.layers.empty());
+  std::size_t n_in = spec.n_inputs;
+  const auto rows = static_cast<Eigen::Index>(max_batch);
+  for (const LayerSpec& layer_spec : spec.layers) {
+    DenseLayer<S> layer;
+    layer.n_in = n_in;
+    layer.n_out = layer_spec.width;
+    layer.activation = layer_spec.activation;
+    if (quant.quantized()) {
+      layer.weight_bits = quant.weight_bits;
+      if (quant.rule == RangeRule::Reference && uses_moving_average(layer.activation)) {
+        layer.weight_bits = quant.bits;
+      }
+    }
+    const auto in = static_cast<Eigen::Index>(n_in);
+    const auto out = static_cast<Eigen::Index>(layer_spec.width);
+    layer.w.resize(in, out);
+    const double stddev = 1.0 / std::sqrt(static_cast<double>(layer_spec.width));
+    for (Eigen::Index i = 0; i < in; ++i) {
+      for (Eigen::Index j = 0; j < out; ++j) layer.w(i, j) = static_cast<S>(truncated_normal(rng, stddev));
+    }
+    layer.b = RowVector<S>::Zero(out);
+    layer.gw = Matrix<S>::Zero(in, out);
+    layer.m_w = Matrix<S>::Zero(in, out);
+    layer.v_w = Matrix<S>::Zero(in, out);
+    layer.gb = RowVector<S>::Zero(out);
+    layer.m_b = RowVector<S>::Zero(out);
+    layer.v_b = RowVector<S>::Zero(out);
+    layer.wq = layer.w;
+    layer.z.resize(rows, out);
+    layer.a.resize(rows, out);
+    layer.q.resize(rows, out);
+    layer.g.resize(rows, out);
+    m_layers.push_back(std::move(layer));
+    n_in = layer_spec.width;
+  }
+}
+
+template <typename S>
+void Network<S>::begin_epoch() {
+  for (DenseLayer<S>& layer : m_layers) layer.epoch_seen = false;
+}
+
+template <typename S>
+void Network<S>::quantize_weights(DenseLayer<S>& layer) {
+  const S lo = std::min(layer.w.minCoeff(), S(0));
+  const S hi = std::max(layer.w.maxCoeff(), S(0));
+  layer.weight_grid = make_grid(static_cast<float>(lo), static_cast<float>(hi), layer.weight_bits, true);
+  quantize(layer.w.data(), layer.wq.data(), nullptr, static_cast<std::size_t>(layer.w.size()),
+           layer.weight_grid);
+}
+
+template <typename S>
+void Network<S>::quantize_output(DenseLayer<S>& layer, std::size_t n) {
+  const std::size_t count = n * layer.n_out;
+  const S* a = layer.a.data();
+  S* q = layer.q.data();
+  if (!m_quant.quantized()) {
+    std::copy(a, a + count, q);
+    return;
+  }
+  const auto [min_it, max_it] = std::minmax_element(a, a + count);
+  const float batch_lo = static_cast<float>(*min_it);
+  const float batch_hi = static_cast<float>(*max_it);
+  if (m_quant.rule == RangeRule::Epoch) {
+    layer.epoch_lo = layer.epoch_seen ? std::min(layer.epoch_lo, batch_lo) : batch_lo;
+    layer.epoch_hi = layer.epoch_seen ? std::max(layer.epoch_hi, batch_hi) : batch_hi;
+    layer.epoch_seen = true;
+    layer.grid = make_grid(layer.epoch_lo, layer.epoch_hi, m_quant.bits, false);
+  } else if (uses_moving_average(layer.activation)) {
+    layer.ema_lo = layer.ema_lo * k_ema_decay + std::min(batch_lo, 0.0f) * (1.0f - k_ema_decay);
+    layer.ema_hi = layer.ema_hi * k_ema_decay + std::max(batch_hi, 0.0f) * (1.0f - k_ema_decay);
+    layer.grid = make_grid(layer.ema_lo, layer.ema_hi, m_quant.bits, true);
+  } else {
+    layer.grid = make_grid(batch_lo, batch_hi, m_quant.bits, true);
+  }
+  quantize(a, q, nullptr, count, layer.grid);
+}
+
+template <typename S>
+S Network<S>::forward_backward(const Matrix<S>& x, std::span<const std::uint32_t> labels,
+                               std::size_t n) {
+  IP_CHECK(labels.size() >= n && static_cast<std::size_t>(x.rows()) >= n);
+  const auto rows = static_cast<Eigen::Index>(n);
+  for (std::size_t l = 0; l < m_layers.size(); ++l) {
+    DenseLayer<S>& layer = m_layers[l];
+    if (layer.weight_bits > 0) quantize_weights(layer);
+    if (l == 0) {
+      layer.z.topRows(rows).noalias() = x.topRows(rows) * layer.forward_weights();
+    } else {
+      layer.z.topRows(rows).noalias() = m_layers[l - 1].q.topRows(rows) * layer.forward_weights();
+    }
+    layer.z.topRows(rows).rowwise() += layer.b;
+    activate(layer.activation, layer.z.data(), layer.a.data(), n, layer.n_out);
+    quantize_output(layer, n);
+  }
+
+  DenseLayer<S>& out = m_layers.back();
+  const S loss = cross_entropy(out.q.data(), labels, n, out.n_out, out.g.data());
+  for (std::size_t l = m_layers.size(); l-- > 0;) {
+    DenseLayer<S>& layer = m_layers[l];
+    const std::size_t count = n * layer.n_out;
+    if (m_quant.quantized() && m_quant.rule == RangeRule::Reference) {
+      quantize_backward(layer.a.data(), layer.g.data(), count, layer.grid);
+    }
+    activate_backward(layer.activation, layer.z.data(), layer.a.data(), layer.g.data(), n,
+                      layer.n_out);
+    if (l == 0) {
+      layer.gw.noalias() = x.topRows(rows).transpose() * layer.g.topRows(rows);
+    } else {
+      layer.gw.noalias() = m_layers[l - 1].q.topRows(rows).transpose() * layer.g.topRows(rows);
+      m_layers[l - 1].g.topRows(rows).noalias() =
+          layer.g.topRows(rows) * layer.forward_weights().transpose();
+    }
+    layer.gb.noalias() = layer.g.topRows(rows).colwise().sum();
+  }
+  return loss;
+}
+
+template <typename S>
+void Network<S>::adam_step(const AdamSpec& adam) {
+  ++m_step;
+  const double t = static_cast<double>(m_step);
+  const S lr_t = static_cast<S>(adam.learning_rate * std::sqrt(1.0 - std::pow(adam.beta2, t)) /
+                                (1.0 - std::pow(adam.beta1, t)));
+  const S b1 = static_cast<S>(adam.beta1);
+  const S b2 = static_cast<S>(adam.beta2);
+  const S eps = static_cast<S>(adam.epsilon);
+  auto update = [&](auto& param, const auto& grad, auto& m, auto& v) {
+    m.array() = b1 * m.array() + (S(1) - b1) * grad.array();
+    v.array() = b2 * v.array() + (S(1) - b2) * grad.array().square();
+    param.array() -= lr_t * m.array() / (v.array().sqrt() + eps);
+  };
+  for (DenseLayer<S>& layer : m_layers) {
+    update(layer.w, layer.gw, layer.m_w, layer.v_w);
+    update(layer.b, layer.gb, layer.m_b, layer.v_b);
+  }
+}
+
+template <typename S>
+QuantGrid Network<S>::evaluation_grid(std::size_t l) const {
+  const DenseLayer<S>& layer = m_layers.at(l);
+  if (m_quant.rule == RangeRule::Epoch) {
+    return make_grid(layer.epoch_lo, layer.epoch_hi, m_quant.bits, false);
+  }
+  IP_CHECK(uses_moving_average(layer.activation), "layer {} has its range from the data", l);
+  return make_grid(layer.ema_lo, layer.ema_hi, m_quant.bits, true);
+}
+
+template <typename S>
+std::size_t Network<S>::n_parameters() const {
+  std::size_t n = 0;
+  for (const DenseLayer<S>& layer : m_layers) n += static_cast<std::size_t>(layer.w.size() + layer.b.size());
+  return n;
+}
+
+template <typename S>
+std::vector<S> Network<S>::parameters() const {
+  std::vector<S> out;
+  out.reserve(n_parameters());
+  for (const DenseLayer<S>& layer : m_layers) {
+    out.insert(out.end(), layer.w.data(), layer.w.data() + layer.w.size());
+    out.insert(out.end(), layer.b.data(), layer.b.data() + layer.b.size());
+  }
+  return out;
+}
+
+template <typename S>
+void Network<S>::set_parameters(std::span<const S> values) {
+  IP_CHECK(values.size() == n_parameters());
+  std::size_t at = 0;
+  for (DenseLayer<S>& layer : m_layers) {
+    std::copy_n(values.data() + at, layer.w.size(), layer.w.data());
+    at += static_cast<std::size_t>(layer.w.size());
+    std::copy_n(values.data() + at, layer.b.size(), layer.b.data());
+    at += static_cast<std::size_t>(layer.b.size());
+  }
+}
+
+template <typename S>
+std::vector<S> Network<S>::gradients() const {
+  std::vector<S> out;
+  out.reserve(n_parameters());
+  for (const DenseLayer<S>& layer : m_layers) {
+    out.insert(out.end(), layer.gw.data(), layer.gw.data() + layer.gw.size());
+    out.insert(out.end(), layer.gb.data(), layer.gb.data() + layer.gb.size());
+  }
+  return out;
+}
+
+template class Network<float>;
+template class Network<double>;
+template float cross_entropy<float>(const float*, std::span<const std::uint32_t>, std::size_t,
+                                    std::size_t, float*);
+template double cross_entropy<double>(const double*, std::span<const std::uint32_t>, std::size_t,
+                                      std::size_t, double*);
+
+}  // namespace infoplane::nn
