@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <tuple>
 
 #include "infoplane/common.h"
 
@@ -18,9 +19,21 @@ void dense_forward_rows(const float* x, std::size_t n, std::size_t d_in, const f
     std::copy(b, b + d_out, zr);
     for (std::size_t i = 0; i < d_in; ++i) {
       const float xi = xr[i];
-      if (xi == 0.0f) continue;  // exact: adding 0 * w changes nothing but the sign of zero
       const float* wi = w + i * d_out;
       for (std::size_t j = 0; j < d_out; ++j) zr[j] += xi * wi[j];
+    }
+  }
+}
+
+void dense_forward_columns(const float* x, std::size_t n, std::size_t d_in, const float* w,
+                           const float* b, std::size_t d_out, float* z) {
+  for (std::size_t j = 0; j < d_out; ++j) {
+    float* zj = z + j * n;
+    std::fill(zj, zj + n, b[j]);
+    for (std::size_t i = 0; i < d_in; ++i) {
+      const float wij = w[i * d_out + j];
+      const float* xi = x + i * n;
+      for (std::size_t r = 0; r < n; ++r) zj[r] += wij * xi[r];
     }
   }
 }
@@ -37,8 +50,13 @@ void first_appearances(const std::vector<std::uint32_t>& ids, std::size_t n_stat
   }
 }
 
+/// Index of the first largest entry, the same rule as the fast path's.
 std::uint32_t argmax_row(const float* row, std::size_t width) {
-  return static_cast<std::uint32_t>(std::max_element(row, row + width) - row);
+  std::uint32_t best = 0;
+  for (std::size_t j = 1; j < width; ++j) {
+    if (row[j] > row[best]) best = static_cast<std::uint32_t>(j);
+  }
+  return best;
 }
 
 }  // namespace
@@ -83,13 +101,14 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
   m_result.layers.assign(layers.size() + 1, LayerInfo{});
   m_result.layers[0] = m_input;
 
-  // Distinct input rows are the first "states".
+  // The distinct input rows are the first states. States are kept features x states
+  // (one contiguous row per feature), so every kernel below runs over long rows.
   std::size_t n_prev = m_input_reps.size();
   std::size_t width_prev = m_data.n_features();
   m_states.resize(n_prev * width_prev);
   for (std::size_t s = 0; s < n_prev; ++s) {
     const float* row = m_data.x.data() + static_cast<std::size_t>(m_input_reps[s]) * width_prev;
-    std::copy(row, row + width_prev, m_states.data() + s * width_prev);
+    for (std::size_t f = 0; f < width_prev; ++f) m_states[f * n_prev + s] = row[f];
   }
   m_ids = m_input_ids;
 
@@ -100,21 +119,28 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
     m_z.resize(count);
     m_a.resize(count);
     m_q.resize(count);
+    m_codes_t.resize(count);
     m_codes.resize(count);
     m_local_ids.resize(n_prev);
-    dense_forward_rows(m_states.data(), n_prev, width_prev, layer.forward_weights().data(),
-                       layer.b.data(), width, m_z.data());
-    nn::activate(layer.activation, m_z.data(), m_a.data(), n_prev, width);
+    dense_forward_columns(m_states.data(), n_prev, width_prev, layer.forward_weights().data(),
+                          layer.b.data(), width, m_z.data());
+    if (layer.activation == nn::Activation::Softmax) {
+      nn::softmax_columns(m_z.data(), m_a.data(), n_prev, width, m_softmax_scratch);
+    } else {
+      nn::activate(layer.activation, m_z.data(), m_a.data(), count, 1);
+    }
     const nn::QuantGrid grid = network.evaluation_grid(l);
-    nn::quantize(m_a.data(), m_q.data(), m_codes.data(), count, grid);
+    nn::quantize(m_a.data(), m_q.data(), m_codes_t.data(), count, grid);
+    for (std::size_t f = 0; f < width; ++f) {
+      const std::uint32_t* column = m_codes_t.data() + f * n_prev;
+      for (std::size_t s = 0; s < n_prev; ++s) m_codes[s * width + f] = column[s];
+    }
     const std::size_t n_states =
         m_counter.assign({m_codes.data(), n_prev, width}, m_local_ids, grid.max_code);
     for (std::uint32_t& id : m_ids) id = m_local_ids[id];
 
     LayerInfo& out = m_result.layers[l + 1];
-    const auto [lo, hi] = std::minmax_element(m_a.begin(), m_a.end());
-    out.min = *lo;
-    out.max = *hi;
+    std::tie(out.min, out.max) = nn::value_range(m_a.data(), count);
     out.n_states = n_states;
     if (with_info) {
       const info::DiscreteInfo info =
@@ -126,19 +152,29 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
     // The distinct states of this layer feed the next one.
     first_appearances(m_local_ids, n_states, m_reps);
     m_states.resize(n_states * width);
-    for (std::size_t s = 0; s < n_states; ++s) {
-      const float* row = m_q.data() + static_cast<std::size_t>(m_reps[s]) * width;
-      std::copy(row, row + width, m_states.data() + s * width);
+    for (std::size_t f = 0; f < width; ++f) {
+      const float* column = m_q.data() + f * n_prev;
+      float* target = m_states.data() + f * n_states;
+      for (std::size_t s = 0; s < n_states; ++s) target[s] = column[m_reps[s]];
     }
     n_prev = n_states;
     width_prev = width;
   }
 
-  // Prediction per output state, then per sample.
-  std::vector<std::uint32_t> state_class(n_prev);
-  for (std::size_t s = 0; s < n_prev; ++s) state_class[s] = argmax_row(m_states.data() + s * width_prev, width_prev);
+  // Prediction per output state (first largest output), then per sample.
+  m_state_class.assign(n_prev, 0);
+  m_best.assign(m_states.begin(), m_states.begin() + static_cast<std::ptrdiff_t>(n_prev));
+  for (std::size_t j = 1; j < width_prev; ++j) {
+    const float* column = m_states.data() + j * n_prev;
+    for (std::size_t s = 0; s < n_prev; ++s) {
+      if (column[s] > m_best[s]) {
+        m_best[s] = column[s];
+        m_state_class[s] = static_cast<std::uint32_t>(j);
+      }
+    }
+  }
   m_predicted.resize(n);
-  for (std::size_t i = 0; i < n; ++i) m_predicted[i] = state_class[m_ids[i]];
+  for (std::size_t i = 0; i < n; ++i) m_predicted[i] = m_state_class[m_ids[i]];
   finish_accuracy(m_predicted);
   return m_result;
 }
@@ -178,16 +214,14 @@ const Evaluation& Evaluator::evaluate_full(const nn::Network<float>& network, bo
       for (std::size_t start = 0; start < n; start += chunk_rows) {
         const std::size_t rows = std::min(chunk_rows, n - start);
         const float* ca = a.data() + start * width;
-        const auto [lo, hi] = std::minmax_element(ca, ca + rows * width);
+        const auto [lo, hi] = nn::value_range(ca, rows * width);
         nn::quantize(ca, q.data() + start * width, nullptr, rows * width,
-                     nn::make_grid(*lo, *hi, quant.bits, true));
+                     nn::make_grid(lo, hi, quant.bits, true));
       }
     }
 
     LayerInfo& out = m_result.layers[l + 1];
-    const auto [lo, hi] = std::minmax_element(a.begin(), a.end());
-    out.min = *lo;
-    out.max = *hi;
+    std::tie(out.min, out.max) = nn::value_range(a.data(), a.size());
     // Codes of the layer's states: the quantizer's own under the epoch rule.
     std::uint32_t max_code = UINT32_MAX;
     if (quant.quantized() && quant.rule == nn::RangeRule::Epoch) {
@@ -195,9 +229,9 @@ const Evaluation& Evaluator::evaluate_full(const nn::Network<float>& network, bo
     } else {
       // Reference code: values mapped to levels between the layer's min and max over the
       // data, round((v - min) * L / (max - min)) with L = 2^k (2^32 - 1 unquantized).
-      const auto [vmin, vmax] = std::minmax_element(q.begin(), q.end());
-      const double lo_v = *vmin;
-      const double span = static_cast<double>(*vmax) - lo_v;
+      const auto [vmin, vmax] = nn::value_range(q.data(), q.size());
+      const double lo_v = vmin;
+      const double span = static_cast<double>(vmax) - lo_v;
       const double n_levels = quant.quantized() ? std::ldexp(1.0, quant.bits) : 4294967295.0;
       const double scale = span > 0.0 ? n_levels / span : 0.0;
       for (std::size_t i = 0; i < n * width; ++i) {

@@ -138,9 +138,9 @@ void Network<S>::quantize_output(DenseLayer<S>& layer, std::size_t n) {
     std::copy(a, a + count, q);
     return;
   }
-  const auto [min_it, max_it] = std::minmax_element(a, a + count);
-  const float batch_lo = static_cast<float>(*min_it);
-  const float batch_hi = static_cast<float>(*max_it);
+  const auto [a_lo, a_hi] = value_range(a, count);
+  const float batch_lo = static_cast<float>(a_lo);
+  const float batch_hi = static_cast<float>(a_hi);
   if (m_quant.rule == RangeRule::Epoch) {
     layer.epoch_lo = layer.epoch_seen ? std::min(layer.epoch_lo, batch_lo) : batch_lo;
     layer.epoch_hi = layer.epoch_seen ? std::max(layer.epoch_hi, batch_hi) : batch_hi;

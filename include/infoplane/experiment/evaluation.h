@@ -65,9 +65,15 @@ class Evaluator {
   std::vector<std::uint32_t> m_scratch;
   Evaluation m_result;
   // Buffers of the fast path.
-  std::vector<float> m_states, m_z, m_a, m_q;
-  std::vector<std::uint32_t> m_codes, m_local_ids, m_ids, m_reps, m_predicted;
+  std::vector<float> m_states, m_z, m_a, m_q, m_softmax_scratch, m_best;
+  std::vector<std::uint32_t> m_codes_t, m_codes, m_local_ids, m_ids, m_reps, m_predicted, m_state_class;
 };
+
+/// The same product in the features x samples layout: x is d_in x n, z is d_out x n (each
+/// a row per feature); element (j, r) is accumulated in exactly the order of
+/// dense_forward_rows, so both give identical values (hand-written hot kernel).
+void dense_forward_columns(const float* x, std::size_t n, std::size_t d_in, const float* w,
+                           const float* b, std::size_t d_out, float* z);
 
 /// z = x W + b for n rows (x: n x d_in, W: d_in x d_out, both row-major), each element
 /// accumulated in the same order whatever the row's position (hand-written hot kernel).

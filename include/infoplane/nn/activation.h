@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace infoplane::nn {
 
@@ -68,7 +69,8 @@ void activate(Activation activation, const S* z, S* a, std::size_t n_rows, std::
       for (std::size_t r = 0; r < n_rows; ++r) {
         const S* zr = z + r * width;
         S* ar = a + r * width;
-        const S m = *std::max_element(zr, zr + width);
+        S m = zr[0];
+        for (std::size_t j = 1; j < width; ++j) m = zr[j] > m ? zr[j] : m;
         S sum = 0;
         for (std::size_t j = 0; j < width; ++j) {
           ar[j] = std::exp(zr[j] - m);
@@ -78,6 +80,33 @@ void activate(Activation activation, const S* z, S* a, std::size_t n_rows, std::
         for (std::size_t j = 0; j < width; ++j) ar[j] *= inv;
       }
       break;
+  }
+}
+
+/// Softmax of a features x samples buffer (z: width rows of n_cols samples): the same
+/// operations in the same order per sample as activate(Softmax) on a row-major buffer.
+template <typename S>
+void softmax_columns(const S* z, S* a, std::size_t n_cols, std::size_t width, std::vector<S>& scratch) {
+  scratch.assign(2 * n_cols, S(0));
+  S* m = scratch.data();
+  S* sum = m + n_cols;
+  std::copy(z, z + n_cols, m);
+  for (std::size_t j = 1; j < width; ++j) {
+    const S* zj = z + j * n_cols;
+    for (std::size_t r = 0; r < n_cols; ++r) m[r] = zj[r] > m[r] ? zj[r] : m[r];
+  }
+  for (std::size_t j = 0; j < width; ++j) {
+    const S* zj = z + j * n_cols;
+    S* aj = a + j * n_cols;
+    for (std::size_t r = 0; r < n_cols; ++r) {
+      aj[r] = std::exp(zj[r] - m[r]);
+      sum[r] += aj[r];
+    }
+  }
+  for (std::size_t r = 0; r < n_cols; ++r) sum[r] = S(1) / sum[r];
+  for (std::size_t j = 0; j < width; ++j) {
+    S* aj = a + j * n_cols;
+    for (std::size_t r = 0; r < n_cols; ++r) aj[r] *= sum[r];
   }
 }
 

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace infoplane::nn {
 
@@ -63,6 +64,18 @@ void quantize(const S* a, S* q, std::uint32_t* codes, std::size_t n, const Quant
     q[i] = lo + code * step;
     if (codes != nullptr) codes[i] = static_cast<std::uint32_t>(code);
   }
+}
+
+/// Smallest and largest of n > 0 values (a loop the compiler vectorises).
+template <typename S>
+std::pair<S, S> value_range(const S* a, std::size_t n) {
+  S lo = a[0];
+  S hi = a[0];
+  for (std::size_t i = 1; i < n; ++i) {
+    lo = a[i] < lo ? a[i] : lo;
+    hi = a[i] > hi ? a[i] : hi;
+  }
+  return {lo, hi};
 }
 
 /// Straight-through gradient: zero g[i] where a[i] lies outside [lo, hi].
