@@ -76,6 +76,11 @@ Evaluator::Evaluator(const data::Dataset& dataset, std::size_t n_chunks)
   m_input.i_xt = info.h_t;
   m_input.i_ty = info.i_ty;
   m_input.n_states = n_states;
+  m_input_states.resize(n_states * d);
+  for (std::size_t s = 0; s < n_states; ++s) {
+    const float* row = dataset.x.data() + static_cast<std::size_t>(m_input_reps[s]) * d;
+    for (std::size_t f = 0; f < d; ++f) m_input_states[f * n_states + s] = row[f];
+  }
   m_input.min = dataset.x.minCoeff();
   m_input.max = dataset.x.maxCoeff();
 }
@@ -105,11 +110,7 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
   // (one contiguous row per feature), so every kernel below runs over long rows.
   std::size_t n_prev = m_input_reps.size();
   std::size_t width_prev = m_data.n_features();
-  m_states.resize(n_prev * width_prev);
-  for (std::size_t s = 0; s < n_prev; ++s) {
-    const float* row = m_data.x.data() + static_cast<std::size_t>(m_input_reps[s]) * width_prev;
-    for (std::size_t f = 0; f < width_prev; ++f) m_states[f * n_prev + s] = row[f];
-  }
+  m_states = m_input_states;
   m_ids = m_input_ids;
 
   for (std::size_t l = 0; l < layers.size(); ++l) {

@@ -61,6 +61,7 @@ class Evaluator {
   LayerInfo m_input;
   std::vector<std::uint32_t> m_input_ids;   // per sample, state of X
   std::vector<std::uint32_t> m_input_reps;  // first sample of each input state
+  std::vector<float> m_input_states;        // distinct input rows, features x states
   info::StateCounter m_counter;
   std::vector<std::uint32_t> m_scratch;
   Evaluation m_result;

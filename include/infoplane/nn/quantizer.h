@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <utility>
 
+#include <Eigen/Core>
+
 namespace infoplane::nn {
 
 /// Bits of a network that is not quantized at all (plain float32).
@@ -58,24 +60,27 @@ void quantize(const S* a, S* q, std::uint32_t* codes, std::size_t n, const Quant
   const S hi = grid.hi;
   const S step = grid.step;
   const S inv_step = grid.inv_step;
+  // Two loops rather than a test inside one, so that both vectorise.
+  if (codes == nullptr) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const S clamped = a[i] < lo ? lo : (a[i] > hi ? hi : a[i]);
+      q[i] = lo + std::floor((clamped - lo) * inv_step + S(0.5)) * step;
+    }
+    return;
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const S clamped = a[i] < lo ? lo : (a[i] > hi ? hi : a[i]);
     const S code = std::floor((clamped - lo) * inv_step + S(0.5));
     q[i] = lo + code * step;
-    if (codes != nullptr) codes[i] = static_cast<std::uint32_t>(code);
+    codes[i] = static_cast<std::uint32_t>(static_cast<std::int32_t>(code));
   }
 }
 
-/// Smallest and largest of n > 0 values (a loop the compiler vectorises).
+/// Smallest and largest of n > 0 values (Eigen's vectorised reductions; exact).
 template <typename S>
 std::pair<S, S> value_range(const S* a, std::size_t n) {
-  S lo = a[0];
-  S hi = a[0];
-  for (std::size_t i = 1; i < n; ++i) {
-    lo = a[i] < lo ? a[i] : lo;
-    hi = a[i] > hi ? a[i] : hi;
-  }
-  return {lo, hi};
+  const Eigen::Map<const Eigen::Array<S, Eigen::Dynamic, 1>> values(a, static_cast<Eigen::Index>(n));
+  return {values.minCoeff(), values.maxCoeff()};
 }
 
 /// Straight-through gradient: zero g[i] where a[i] lies outside [lo, hi].
