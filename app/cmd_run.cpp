@@ -35,6 +35,7 @@ struct RunOptions {
   std::string out;
   std::optional<std::size_t> repetitions, epochs, threads, mi_every;
   std::optional<std::uint64_t> seed;
+  bool no_plot = false;
 };
 
 /// Progress on stderr: a redrawn bar on a terminal, a plain line every 10 s otherwise.
@@ -262,6 +263,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--threads", options->threads, "Override [experiment].threads (0 = all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--seed", options->seed, "Override [experiment].seed (repetition i uses seed + i)");
   cmd->add_option("--mi-every", options->mi_every, "Override [experiment].mi_every")->check(CLI::PositiveNumber);
+  cmd->add_flag("--no-plot", options->no_plot, "Do not draw the information plane at the end");
   cmd->callback([options] { run(*options); });
 }
 
