@@ -1,0 +1,180 @@
+/// @brief The run-directory CSV reader and the readers of mi.csv, accuracy.csv, manifest.json.
+#include "infoplane/report/csv.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "infoplane/common.h"
+#include "infoplane/report/run_data.h"
+
+namespace infoplane::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// A fresh temporary folder per test.
+fs::path temp_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() /
+                       ("infoplane_report_" + std::to_string(::getpid()) + "_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void write(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+const CsvColumn kColumns[] = {{"epoch"}, {"estimator", CsvKind::text}, {"value"}};
+
+TEST(ReportCsv, ReadsNamedColumnsInAnyOrder) {
+  const fs::path dir = temp_dir("csv_order");
+  write(dir / "t.csv", "value,unused,epoch,estimator\r\n0.5,x,1,exact\r\n-2e-3,y,2,binning:30\r\n"
+                       "nan,z,3,exact\r\n\r\n");
+  const CsvTable t = read_csv(dir / "t.csv", kColumns);
+  ASSERT_EQ(t.n_rows(), 3u);
+  EXPECT_EQ(t.numbers("epoch")[2], 3.0);
+  EXPECT_DOUBLE_EQ(t.numbers("value")[0], 0.5);
+  EXPECT_DOUBLE_EQ(t.numbers("value")[1], -0.002);
+  EXPECT_TRUE(std::isnan(t.numbers("value")[2]));
+  EXPECT_EQ(t.levels("estimator"), (std::vector<std::string>{"exact", "binning:30"}));
+  EXPECT_EQ(t.codes("estimator")[2], 0u);
+  EXPECT_EQ(t.line(2), 4u);
+}
+
+TEST(ReportCsv, PlainDecimalsParseExactly) {
+  const fs::path dir = temp_dir("csv_decimals");
+  write(dir / "t.csv", "epoch,estimator,value\n1,a,0.9991571\n2,a,11.9374323\n3,a,123456789012345\n"
+                       "4,a,0.1234567890123456789\n5,a,+7\n");
+  const CsvTable t = read_csv(dir / "t.csv", kColumns);
+  EXPECT_EQ(t.numbers("value")[0], 0.9991571);
+  EXPECT_EQ(t.numbers("value")[1], 11.9374323);
+  EXPECT_EQ(t.numbers("value")[2], 123456789012345.0);
+  EXPECT_EQ(t.numbers("value")[3], 0.1234567890123456789);
+  EXPECT_EQ(t.numbers("value")[4], 7.0);
+}
+
+TEST(ReportCsv, MissingColumnNamesFileAndColumn) {
+  const fs::path dir = temp_dir("csv_missing");
+  write(dir / "mi.csv", "epoch,estimator\n1,exact\n");
+  const std::string e = error_of([&] { read_csv(dir / "mi.csv", kColumns); });
+  EXPECT_NE(e.find("mi.csv: missing column 'value'"), std::string::npos) << e;
+  EXPECT_NE(e.find("expected columns epoch,estimator,value"), std::string::npos) << e;
+}
+
+TEST(ReportCsv, BadNumberNamesLineAndColumn) {
+  const fs::path dir = temp_dir("csv_bad_number");
+  write(dir / "mi.csv", "epoch,estimator,value\n1,exact,0.5\n2,exact,abc\n");
+  const std::string e = error_of([&] { read_csv(dir / "mi.csv", kColumns); });
+  EXPECT_EQ(e, "mi.csv line 3, column 3 (value): not a number; got 'abc', expected a number");
+}
+
+TEST(ReportCsv, WrongFieldCountAndEmptyFile) {
+  const fs::path dir = temp_dir("csv_fields");
+  write(dir / "a.csv", "epoch,estimator,value\n1,exact\n");
+  EXPECT_NE(error_of([&] { read_csv(dir / "a.csv", kColumns); })
+                .find("a.csv line 2: 2 fields; got '1,exact', expected 3 fields"),
+            std::string::npos);
+  write(dir / "b.csv", "");
+  EXPECT_NE(error_of([&] { read_csv(dir / "b.csv", kColumns); }).find("b.csv: the file is empty"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { read_csv(dir / "none.csv", kColumns); }).find("cannot open"),
+            std::string::npos);
+}
+
+TEST(ReportRunData, ReadsTheFixtureRun) {
+  const fs::path run = fs::path(INFOPLANE_FIXTURES) / "run_small";
+  const RunInfo info = read_manifest(run);
+  EXPECT_EQ(info.name, "synthetic-szt-tanh");
+  EXPECT_EQ(info.dataset, "szt");
+  EXPECT_EQ(info.activation, "tanh");
+  EXPECT_EQ(info.bits, 8);
+  EXPECT_DOUBLE_EQ(info.h_x, 12.0);
+  EXPECT_DOUBLE_EQ(info.h_y, 0.9991571);
+  ASSERT_EQ(info.layers.size(), 7u);
+  EXPECT_EQ(info.layer_label(0), "X");
+  EXPECT_EQ(info.layer_label(3), "dense3");
+  EXPECT_EQ(info.layer_label(6), "Ŷ");
+  EXPECT_EQ(info.layer_label(9), "T9");
+  ASSERT_EQ(info.repetitions.size(), 4u);
+  EXPECT_LT(info.repetitions[2].final_train_accuracy, 0.55);
+
+  const std::vector<MiSeries> mi = read_mi(run);
+  ASSERT_EQ(mi.size(), 2u);
+  EXPECT_EQ(mi[0].estimator, "exact");
+  EXPECT_EQ(mi[1].estimator, "binning:30");
+  EXPECT_EQ(mi[0].repetitions, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(mi[0].layers.size(), 7u);
+  ASSERT_EQ(mi[0].epochs.size(), 20u);  // every 2nd of 40 epochs
+  EXPECT_EQ(mi[0].epochs.front(), 2);
+  EXPECT_EQ(mi[0].epochs.back(), 40);
+  for (std::size_t e = 0; e < mi[0].epochs.size(); ++e) {
+    EXPECT_DOUBLE_EQ(mi[0].i_xt[mi[0].at(1, 0, e)], 12.0);
+    EXPECT_DOUBLE_EQ(mi[0].i_ty[mi[0].at(1, 0, e)], 0.9991571);
+  }
+
+  const AccuracySeries acc = read_accuracy(run);
+  EXPECT_EQ(acc.epochs.size(), 40u);
+  EXPECT_EQ(acc.repetitions.size(), 4u);
+  const RangeSeries ranges = read_ranges(run);
+  EXPECT_EQ(ranges.layers, (std::vector<int>{1, 2, 3, 4, 5, 6}));
+}
+
+TEST(ReportRunData, MissingEpochsAreNaN) {
+  const fs::path dir = temp_dir("run_sparse");
+  write(dir / "mi.csv",
+        "repetition,epoch,layer,estimator,i_xt,i_ty\n0,1,0,exact,12,1\n0,2,0,exact,12,1\n"
+        "1,2,0,exact,11,0.5\n");
+  const std::vector<MiSeries> mi = read_mi(dir);
+  ASSERT_EQ(mi.size(), 1u);
+  EXPECT_TRUE(std::isnan(mi[0].i_xt[mi[0].at(1, 0, 0)]));
+  EXPECT_DOUBLE_EQ(mi[0].i_xt[mi[0].at(1, 0, 1)], 11.0);
+}
+
+TEST(ReportRunData, RejectsDuplicateAndFractionalRows) {
+  const fs::path dir = temp_dir("run_dup");
+  write(dir / "mi.csv",
+        "repetition,epoch,layer,estimator,i_xt,i_ty\n0,1,0,exact,12,1\n0,1,0,exact,12,1\n");
+  EXPECT_NE(error_of([&] { read_mi(dir); }).find("mi.csv line 3: duplicate row"),
+            std::string::npos);
+  write(dir / "mi.csv", "repetition,epoch,layer,estimator,i_xt,i_ty\n0,1.5,0,exact,12,1\n");
+  EXPECT_EQ(error_of([&] { read_mi(dir); }),
+            "mi.csv line 2: column epoch must be an integer >= 0; got 1.5");
+}
+
+TEST(ReportRunData, ManifestErrors) {
+  const fs::path dir = temp_dir("run_manifest");
+  EXPECT_NE(error_of([&] { read_manifest(dir); }).find("manifest.json: cannot open the file"),
+            std::string::npos);
+  write(dir / "manifest.json", "{\"layers\": 3}");
+  EXPECT_NE(error_of([&] { read_manifest(dir); }).find("'layers' must be an array"),
+            std::string::npos);
+  write(dir / "manifest.json", "{not json");
+  EXPECT_NE(error_of([&] { read_manifest(dir); }).find("not valid JSON"), std::string::npos);
+  write(dir / "manifest.json", "{\"dataset\": {\"n_samples\": 70000, \"h_y\": \"x\"}}");
+  EXPECT_NE(error_of([&] { read_manifest(dir); }).find("field 'h_y' has the wrong type"),
+            std::string::npos);
+  write(dir / "manifest.json", "{\"dataset\": {\"n_samples\": 1024}}");
+  const RunInfo info = read_manifest(dir);
+  EXPECT_DOUBLE_EQ(info.h_x, 10.0);
+  EXPECT_EQ(info.name, dir.filename().string());
+}
+
+}  // namespace
+}  // namespace infoplane::report
