@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "infoplane 0.1.0");
   infoplane::cli::add_run_command(app);
   infoplane::cli::add_mi_command(app);
+  infoplane::cli::add_plot_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

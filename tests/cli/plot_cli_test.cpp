@@ -1,0 +1,110 @@
+/// @brief `infoplane plot`: figures of a run directory from the command line.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "run_cli.h"
+
+namespace infoplane {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_cli;
+
+/// A copy of the fixture run in a fresh temporary folder.
+fs::path fixture_copy(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() /
+                       ("infoplane_plot_cli_" + std::to_string(::getpid()) + "_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* f : {"manifest.json", "mi.csv", "accuracy.csv", "activation_range.csv"})
+    fs::copy_file(fs::path(INFOPLANE_FIXTURES) / "run_small" / f, dir / f);
+  return dir;
+}
+
+bool have_gnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+
+TEST(PlotCli, DrawsTheFiguresOfARun) {
+  if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
+  const fs::path run = fixture_copy("draw");
+  const auto r = run_cli("plot " + run.string() + " --what plane,accuracy --format png,svg");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("figure   " + (run / "figures" / "plane.png").string()), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("repetitions: mean over 3 of 4 repetitions; left out: 1 with final "
+                       "training accuracy below 0.55 (repetition 2)"),
+            std::string::npos)
+      << r.out;
+  for (const char* f : {"plane.png", "plane.svg", "accuracy.png", "accuracy.svg", "plane.gp",
+                        "plane.caption.txt"})
+    EXPECT_GT(fs::file_size(run / "figures" / f), 100u) << f;
+  EXPECT_TRUE(fs::exists(run / "summary" / "mi.csv"));
+}
+
+TEST(PlotCli, WritesScriptsOnlyAndComparesRuns) {
+  const fs::path a = fixture_copy("cmp_a");
+  const fs::path b = fixture_copy("cmp_b");
+  const fs::path out = a.parent_path() / ("infoplane_plot_cli_" + std::to_string(::getpid()) + "_cmp_out");
+  const auto r = run_cli("plot " + a.string() + " " + b.string() + " --out " + out.string() +
+                         " --what plane,accuracy --labels 8-bit,4-bit --no-render");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("script   " + (out / "compare_plane.gp").string()), std::string::npos)
+      << r.out;
+  EXPECT_TRUE(fs::exists(out / "compare_accuracy.gp"));
+  EXPECT_FALSE(fs::exists(out / "compare_plane.png"));
+  const std::string gp = testing::slurp(out / "compare_plane.gp");
+  EXPECT_NE(gp.find("'8-bit'"), std::string::npos);
+  EXPECT_NE(gp.find("'4-bit'"), std::string::npos);
+}
+
+TEST(PlotCli, BadInputExitsWithTwo) {
+  const fs::path run = fixture_copy("bad");
+  auto r = run_cli("plot " + run.string() + " --what planes --no-render");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown figure 'planes'"), std::string::npos) << r.err;
+
+  r = run_cli("plot " + run.string() + " --epochs 9:3 --no-render");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--epochs"), std::string::npos) << r.err;
+
+  r = run_cli("plot " + run.string() + " --estimator kde --no-render");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no estimator 'kde'"), std::string::npos) << r.err;
+
+  r = run_cli("plot " + run.string() + " " + run.string() + " --no-render");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--out DIR is required"), std::string::npos) << r.err;
+
+  r = run_cli("plot " + run.string() + " --what activations2d");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("activations2d"), std::string::npos) << r.err;
+
+  r = run_cli("plot /nonexistent/run");
+  EXPECT_EQ(r.exit_code, 2);
+
+  const auto help = run_cli("plot --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--what"), std::string::npos);
+  EXPECT_NE(help.out.find("--format"), std::string::npos);
+}
+
+TEST(PlotCli, MissingGnuplotIsAnInputError) {
+  const fs::path run = fixture_copy("nognuplot");
+  const std::string env = "INFOPLANE_GNUPLOT=/nonexistent/gnuplot ";
+  const int status = std::system((env + INFOPLANE_CLI + " plot " + run.string() +
+                                  " >/dev/null 2>" + (run / "err.txt").string()).c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  const std::string err = testing::slurp(run / "err.txt");
+  EXPECT_NE(err.find("infoplane: error: plot: INFOPLANE_GNUPLOT=/nonexistent/gnuplot"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("apt-get install gnuplot-nox"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace infoplane
