@@ -17,7 +17,7 @@ struct SztFixture {
   Rng rng{1};
   nn::Network<float> network;
   experiment::Evaluator evaluator;
-  nn::Matrix<float> x;
+  std::vector<float> x;
   std::vector<std::uint32_t> y;
   std::vector<std::uint32_t> order;
 
@@ -26,7 +26,7 @@ struct SztFixture {
         dataset(experiment::load_dataset(config)),
         network(config.network_spec(12, 2), config.quant_spec(), 256, rng),
         evaluator(dataset),
-        x(256, 12),
+        x(256 * 12),
         y(256),
         order(dataset.train) {
     for (int e = 0; e < 50; ++e) train_epoch();  // past the first, all-distinct epochs
@@ -43,11 +43,8 @@ struct SztFixture {
     network.begin_epoch();
     for (std::size_t start = 0; start < order.size(); start += 256) {
       const std::size_t n = std::min<std::size_t>(256, order.size() - start);
-      for (std::size_t r = 0; r < n; ++r) {
-        x.row(static_cast<Eigen::Index>(r)) = dataset.x.row(order[start + r]);
-        y[r] = dataset.y[order[start + r]];
-      }
-      network.train_batch(x, y, n, config.training.adam);
+      data::gather_batch(dataset, std::span(order).subspan(start, n), x.data(), y.data());
+      network.train_batch(x.data(), y, n, config.training.adam);
     }
   }
 };

@@ -36,6 +36,17 @@ std::filesystem::path data_dir() {
   return INFOPLANE_DATA_DIR;
 }
 
+void gather_batch(const Dataset& dataset, std::span<const std::uint32_t> rows, float* x_out,
+                  std::uint32_t* y_out) {
+  const std::size_t n = rows.size();
+  const std::size_t d = dataset.n_features();
+  for (std::size_t r = 0; r < n; ++r) {
+    const float* src = dataset.x.data() + static_cast<std::size_t>(rows[r]) * d;
+    for (std::size_t f = 0; f < d; ++f) x_out[f * n + r] = src[f];
+    y_out[r] = dataset.y[rows[r]];
+  }
+}
+
 double label_entropy_bits(const Dataset& dataset) {
   std::vector<std::size_t> counts(dataset.n_classes, 0);
   for (const std::uint32_t label : dataset.y) ++counts[label];

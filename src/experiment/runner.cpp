@@ -47,7 +47,7 @@ Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evalua
 
   std::vector<std::uint32_t> order = dataset.train;
   const std::size_t n_train = order.size();
-  nn::Matrix<float> x_batch(static_cast<Eigen::Index>(batch), static_cast<Eigen::Index>(d));
+  std::vector<float> x_batch(batch * d);
   std::vector<std::uint32_t> y_batch(batch);
 
   for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
@@ -56,12 +56,8 @@ Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evalua
     double loss_sum = 0.0;
     for (std::size_t start = 0; start < n_train; start += batch) {
       const std::size_t n = std::min(batch, n_train - start);
-      for (std::size_t r = 0; r < n; ++r) {
-        const std::uint32_t row = order[start + r];
-        x_batch.row(static_cast<Eigen::Index>(r)) = dataset.x.row(row);
-        y_batch[r] = dataset.y[row];
-      }
-      loss_sum += static_cast<double>(network.train_batch(x_batch, y_batch, n, config.training.adam)) *
+      data::gather_batch(dataset, std::span(order).subspan(start, n), x_batch.data(), y_batch.data());
+      loss_sum += static_cast<double>(network.train_batch(x_batch.data(), y_batch, n, config.training.adam)) *
                   static_cast<double>(n);
     }
     const double loss = loss_sum / static_cast<double>(n_train);

@@ -56,30 +56,98 @@ S cross_entropy(const S* p, std::span<const std::uint32_t> labels, std::size_t n
   const S inv_n = S(1) / static_cast<S>(n);
   S total = 0;
   for (std::size_t r = 0; r < n; ++r) {
-    const S* pr = p + r * width;
-    S* gr = grad + r * width;
     S sum = 0;
-    for (std::size_t j = 0; j < width; ++j) sum += pr[j];
+    for (std::size_t j = 0; j < width; ++j) sum += p[j * n + r];
     sum = std::max(sum, k_eps);
     const std::uint32_t y = labels[r];
-    const S ratio = pr[y] / sum;
+    const S ratio = p[y * n + r] / sum;
     const S clipped = std::min(std::max(ratio, k_eps), S(1) - k_eps);
     total -= std::log(clipped);
     // d(-log r_y)/dp_k = -(1/r_y) (delta_ky - r_y) / sum, zero where the clip is active.
     const S d_ratio = (ratio > k_eps && ratio < S(1) - k_eps) ? -inv_n / ratio : S(0);
-    for (std::size_t j = 0; j < width; ++j) gr[j] = -d_ratio * ratio / sum;
-    gr[y] += d_ratio / sum;
+    for (std::size_t j = 0; j < width; ++j) grad[j * n + r] = -d_ratio * ratio / sum;
+    grad[y * n + r] += d_ratio / sum;
   }
   return total * inv_n;
 }
 
+namespace {
+
+// Hand-written kernels of the training step (hot loops), features x samples layout.
+
+/// z (d_out x n) = W^T x + b, x: d_in x n, W: d_in x d_out row-major.
+template <typename S>
+void dense_forward(const S* x, std::size_t n, std::size_t d_in, const S* w, const S* b,
+                   std::size_t d_out, S* z) {
+  for (std::size_t j = 0; j < d_out; ++j) {
+    S* zj = z + j * n;
+    std::fill(zj, zj + n, b[j]);
+    for (std::size_t i = 0; i < d_in; ++i) {
+      const S wij = w[i * d_out + j];
+      const S* xi = x + i * n;
+      for (std::size_t r = 0; r < n; ++r) zj[r] += wij * xi[r];
+    }
+  }
+}
+
+/// Sum of a[r] * b[r] over r < n with 16 independent partial sums (vectorised).
+template <typename S>
+S dot(const S* a, const S* b, std::size_t n) {
+  constexpr std::size_t k_lanes = 16;
+  S acc[k_lanes] = {};
+  std::size_t r = 0;
+  for (; r + k_lanes <= n; r += k_lanes) {
+    for (std::size_t k = 0; k < k_lanes; ++k) acc[k] += a[r + k] * b[r + k];
+  }
+  S sum = 0;
+  for (std::size_t k = 0; k < k_lanes; ++k) sum += acc[k];
+  for (; r < n; ++r) sum += a[r] * b[r];
+  return sum;
+}
+
+template <typename S>
+S sum(const S* a, std::size_t n) {
+  constexpr std::size_t k_lanes = 16;
+  S acc[k_lanes] = {};
+  std::size_t r = 0;
+  for (; r + k_lanes <= n; r += k_lanes) {
+    for (std::size_t k = 0; k < k_lanes; ++k) acc[k] += a[r + k];
+  }
+  S total = 0;
+  for (std::size_t k = 0; k < k_lanes; ++k) total += acc[k];
+  for (; r < n; ++r) total += a[r];
+  return total;
+}
+
+/// gw (d_in x d_out) = x g^T, gb = row sums of g, and, when g_in is given,
+/// g_in (d_in x n) = W g.
+template <typename S>
+void dense_backward(const S* x, const S* g, std::size_t n, std::size_t d_in, const S* w,
+                    std::size_t d_out, S* gw, S* gb, S* g_in) {
+  for (std::size_t i = 0; i < d_in; ++i) {
+    for (std::size_t j = 0; j < d_out; ++j) gw[i * d_out + j] = dot(x + i * n, g + j * n, n);
+  }
+  for (std::size_t j = 0; j < d_out; ++j) gb[j] = sum(g + j * n, n);
+  if (g_in == nullptr) return;
+  for (std::size_t i = 0; i < d_in; ++i) {
+    S* gi = g_in + i * n;
+    std::fill(gi, gi + n, S(0));
+    for (std::size_t j = 0; j < d_out; ++j) {
+      const S wij = w[i * d_out + j];
+      const S* gj = g + j * n;
+      for (std::size_t r = 0; r < n; ++r) gi[r] += wij * gj[r];
+    }
+  }
+}
+
+}  // namespace
+
 template <typename S>
 Network<S>::Network(const NetworkSpec& spec, const QuantSpec& quant, std::size_t max_batch,
                     Rng& rng)
-    : m_n_inputs(spec.n_inputs), m_quant(quant) {
+    : m_n_inputs(spec.n_inputs), m_quant(quant), m_max_batch(max_batch) {
   IP_CHECK(spec.n_inputs > 0 && !spec.layers.empty());
   std::size_t n_in = spec.n_inputs;
-  const auto rows = static_cast<Eigen::Index>(max_batch);
   for (const LayerSpec& layer_spec : spec.layers) {
     DenseLayer<S> layer;
     layer.n_in = n_in;
@@ -106,10 +174,10 @@ Network<S>::Network(const NetworkSpec& spec, const QuantSpec& quant, std::size_t
     layer.m_b = RowVector<S>::Zero(out);
     layer.v_b = RowVector<S>::Zero(out);
     layer.wq = layer.w;
-    layer.z.resize(rows, out);
-    layer.a.resize(rows, out);
-    layer.q.resize(rows, out);
-    layer.g.resize(rows, out);
+    layer.z.resize(max_batch * layer_spec.width);
+    layer.a.resize(max_batch * layer_spec.width);
+    layer.q.resize(max_batch * layer_spec.width);
+    layer.g.resize(max_batch * layer_spec.width);
     m_layers.push_back(std::move(layer));
     n_in = layer_spec.width;
   }
@@ -157,20 +225,19 @@ void Network<S>::quantize_output(DenseLayer<S>& layer, std::size_t n) {
 }
 
 template <typename S>
-S Network<S>::forward_backward(const Matrix<S>& x, std::span<const std::uint32_t> labels,
-                               std::size_t n) {
-  IP_CHECK(labels.size() >= n && static_cast<std::size_t>(x.rows()) >= n);
-  const auto rows = static_cast<Eigen::Index>(n);
+S Network<S>::forward_backward(const S* x, std::span<const std::uint32_t> labels, std::size_t n) {
+  IP_CHECK(labels.size() >= n && n <= m_max_batch && n > 0);
   for (std::size_t l = 0; l < m_layers.size(); ++l) {
     DenseLayer<S>& layer = m_layers[l];
     if (layer.weight_bits > 0) quantize_weights(layer);
-    if (l == 0) {
-      layer.z.topRows(rows).noalias() = x.topRows(rows) * layer.forward_weights();
+    const S* input = l == 0 ? x : m_layers[l - 1].q.data();
+    dense_forward(input, n, layer.n_in, layer.forward_weights().data(), layer.b.data(),
+                  layer.n_out, layer.z.data());
+    if (layer.activation == Activation::Softmax) {
+      softmax_columns(layer.z.data(), layer.a.data(), n, layer.n_out, m_scratch);
     } else {
-      layer.z.topRows(rows).noalias() = m_layers[l - 1].q.topRows(rows) * layer.forward_weights();
+      activate(layer.activation, layer.z.data(), layer.a.data(), n * layer.n_out, 1);
     }
-    layer.z.topRows(rows).rowwise() += layer.b;
-    activate(layer.activation, layer.z.data(), layer.a.data(), n, layer.n_out);
     quantize_output(layer, n);
   }
 
@@ -179,19 +246,19 @@ S Network<S>::forward_backward(const Matrix<S>& x, std::span<const std::uint32_t
   for (std::size_t l = m_layers.size(); l-- > 0;) {
     DenseLayer<S>& layer = m_layers[l];
     const std::size_t count = n * layer.n_out;
+    S* g = layer.g.data();
     if (m_quant.quantized() && m_quant.rule == RangeRule::Reference) {
-      quantize_backward(layer.a.data(), layer.g.data(), count, layer.grid);
+      quantize_backward(layer.a.data(), g, count, layer.grid);
     }
-    activate_backward(layer.activation, layer.z.data(), layer.a.data(), layer.g.data(), n,
-                      layer.n_out);
-    if (l == 0) {
-      layer.gw.noalias() = x.topRows(rows).transpose() * layer.g.topRows(rows);
+    if (layer.activation == Activation::Softmax) {
+      softmax_columns_backward(layer.a.data(), g, n, layer.n_out, m_scratch);
     } else {
-      layer.gw.noalias() = m_layers[l - 1].q.topRows(rows).transpose() * layer.g.topRows(rows);
-      m_layers[l - 1].g.topRows(rows).noalias() =
-          layer.g.topRows(rows) * layer.forward_weights().transpose();
+      activate_backward(layer.activation, layer.z.data(), layer.a.data(), g, count, 1);
     }
-    layer.gb.noalias() = layer.g.topRows(rows).colwise().sum();
+    const S* input = l == 0 ? x : m_layers[l - 1].q.data();
+    S* g_in = l == 0 ? nullptr : m_layers[l - 1].g.data();
+    dense_backward(input, g, n, layer.n_in, layer.forward_weights().data(), layer.n_out,
+                   layer.gw.data(), layer.gb.data(), g_in);
   }
   return loss;
 }

@@ -108,17 +108,14 @@ TEST(Evaluation, FastPathEqualsFullPathAtEveryEpoch) {
     Rng rng(9);
     nn::Network<float> net(c.network_spec(12, 2), c.quant_spec(), 256, rng);
     Evaluator fast(d), full(d);
-    nn::Matrix<float> x(256, 12);
+    std::vector<float> x(256 * 12);
     std::vector<std::uint32_t> y(256);
     for (int epoch = 0; epoch < 25; ++epoch) {
       net.begin_epoch();
       for (std::size_t start = 0; start < d.train.size(); start += 256) {
         const std::size_t n = std::min<std::size_t>(256, d.train.size() - start);
-        for (std::size_t r = 0; r < n; ++r) {
-          x.row(static_cast<Eigen::Index>(r)) = d.x.row(d.train[start + r]);
-          y[r] = d.y[d.train[start + r]];
-        }
-        net.train_batch(x, y, n, c.training.adam);
+        data::gather_batch(d, std::span(d.train).subspan(start, n), x.data(), y.data());
+        net.train_batch(x.data(), y, n, c.training.adam);
       }
       const Evaluation a = fast.evaluate(net, true);
       const Evaluation b = full.evaluate_full(net, true);

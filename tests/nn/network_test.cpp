@@ -15,17 +15,18 @@ NetworkSpec small_spec(Activation hidden) {
   return NetworkSpec{5, {{4, hidden}, {3, hidden}, {3, Activation::Softmax}}};
 }
 
-Matrix<double> random_batch(std::size_t n, std::size_t d, Rng& rng) {
-  Matrix<double> x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d));
-  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = rng.normal();
+/// A batch of n samples with d features, features x samples.
+std::vector<double> random_batch(std::size_t n, std::size_t d, Rng& rng) {
+  std::vector<double> x(n * d);
+  for (double& v : x) v = rng.normal();
   return x;
 }
 
 /// Central finite differences of the mean loss against every parameter.
-void expect_gradients_match(Network<double>& net, const Matrix<double>& x,
+void expect_gradients_match(Network<double>& net, const std::vector<double>& x,
                             const std::vector<std::uint32_t>& y, double tolerance) {
   const std::size_t n = y.size();
-  net.forward_backward(x, y, n);
+  net.forward_backward(x.data(), y, n);
   const std::vector<double> analytic = net.gradients();
   std::vector<double> params = net.parameters();
   constexpr double h = 1e-6;
@@ -33,10 +34,10 @@ void expect_gradients_match(Network<double>& net, const Matrix<double>& x,
     const double saved = params[k];
     params[k] = saved + h;
     net.set_parameters(params);
-    const double up = net.forward_backward(x, y, n);
+    const double up = net.forward_backward(x.data(), y, n);
     params[k] = saved - h;
     net.set_parameters(params);
-    const double down = net.forward_backward(x, y, n);
+    const double down = net.forward_backward(x.data(), y, n);
     params[k] = saved;
     const double numeric = (up - down) / (2 * h);
     EXPECT_NEAR(analytic[k], numeric, tolerance * std::max(1.0, std::fabs(numeric))) << "parameter " << k;
@@ -55,7 +56,7 @@ TEST_P(GradientCheck, MatchesFiniteDifferencesWithoutQuantization) {
   std::vector<double> params = net.parameters();
   for (double& p : params) p += 0.01 * rng.normal();
   net.set_parameters(params);
-  const Matrix<double> x = random_batch(16, 5, rng);
+  const std::vector<double> x = random_batch(16, 5, rng);
   std::vector<std::uint32_t> y(16);
   for (auto& label : y) label = static_cast<std::uint32_t>(rng.below(3));
   expect_gradients_match(net, x, y, 1e-6);
@@ -67,8 +68,9 @@ INSTANTIATE_TEST_SUITE_P(Activations, GradientCheck,
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
 TEST(CrossEntropy, GradientMatchesFiniteDifferencesOfUnnormalisedProbabilities) {
-  // Keras normalises each row before the log; the gradient must include that.
-  const std::vector<double> p{0.2, 0.5, 0.4, 0.7, 0.1, 0.3};
+  // Keras normalises each sample before the log; the gradient must include that.
+  // Two samples (0.2, 0.5, 0.4) and (0.7, 0.1, 0.3), stored classes x samples.
+  const std::vector<double> p{0.2, 0.7, 0.5, 0.1, 0.4, 0.3};
   const std::vector<std::uint32_t> y{1, 2};
   std::vector<double> grad(6);
   const double loss = cross_entropy(p.data(), y, 2, 3, grad.data());
@@ -104,12 +106,12 @@ TEST(StraightThrough, FineQuantizationGivesNearlyTheFloatGradient) {
     off.bits = k_unquantized_bits;
     Network<double> quantized(small_spec(hidden), fine, 32, rng_a);
     Network<double> plain(small_spec(hidden), off, 32, rng_b);
-    const Matrix<double> x = random_batch(32, 5, rng_x);
+    const std::vector<double> x = random_batch(32, 5, rng_x);
     std::vector<std::uint32_t> y(32);
     for (auto& label : y) label = static_cast<std::uint32_t>(rng_x.below(3));
     quantized.begin_epoch();
-    const double lq = quantized.forward_backward(x, y, 32);
-    const double lp = plain.forward_backward(x, y, 32);
+    const double lq = quantized.forward_backward(x.data(), y, 32);
+    const double lp = plain.forward_backward(x.data(), y, 32);
     EXPECT_NEAR(lq, lp, 1e-3);
     const auto gq = quantized.gradients();
     const auto gp = plain.gradients();

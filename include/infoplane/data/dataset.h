@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,11 @@ void stratified_split(Dataset& dataset, double test_fraction, std::uint64_t seed
 /// The folder of data shipped with infoplane: $INFOPLANE_DATA_DIR if set, else the
 /// source tree's data/ folder recorded at build time.
 std::filesystem::path data_dir();
+
+/// Copies the samples `rows` into a batch: x_out gets them features x samples (n_features
+/// rows of rows.size() values), y_out their labels.
+void gather_batch(const Dataset& dataset, std::span<const std::uint32_t> rows, float* x_out,
+                  std::uint32_t* y_out);
 
 /// H(Y) in bits of the data set's labels.
 double label_entropy_bits(const Dataset& dataset);

@@ -110,6 +110,23 @@ void softmax_columns(const S* z, S* a, std::size_t n_cols, std::size_t width, st
   }
 }
 
+/// Back-propagates through softmax_columns: g (width x n_cols, gradient w.r.t. a) becomes
+/// the gradient w.r.t. z, g_j <- a_j (g_j - sum_k g_k a_k) per sample.
+template <typename S>
+void softmax_columns_backward(const S* a, S* g, std::size_t n_cols, std::size_t width,
+                              std::vector<S>& scratch) {
+  scratch.assign(n_cols, S(0));
+  S* dot = scratch.data();
+  for (std::size_t j = 0; j < width; ++j) {
+    for (std::size_t r = 0; r < n_cols; ++r) dot[r] += g[j * n_cols + r] * a[j * n_cols + r];
+  }
+  for (std::size_t j = 0; j < width; ++j) {
+    for (std::size_t r = 0; r < n_cols; ++r) {
+      g[j * n_cols + r] = a[j * n_cols + r] * (g[j * n_cols + r] - dot[r]);
+    }
+  }
+}
+
 /// Back-propagates through an element-wise activation: g (gradient w.r.t. a) is replaced
 /// by the gradient w.r.t. z, given z and a = f(z). Softmax uses its full Jacobian per row.
 template <typename S>

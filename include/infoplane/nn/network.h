@@ -1,8 +1,10 @@
 /// @brief A feed-forward network of dense layers with k-bit quantization-aware training.
 ///
-/// Layout: samples as rows (batch x features, row-major), the layout measured fastest for
-/// the small SZT layers. Each layer computes z = x W + b (W: n_in x n_out), a = f(z), and
-/// passes q = quantize(a) to the next layer. Trained with softmax cross-entropy and Adam.
+/// Each layer computes z = x W + b (W: n_in x n_out, row-major), a = f(z), and passes
+/// q = quantize(a) to the next layer. Trained with softmax cross-entropy and Adam.
+/// Batch layout: features x samples, each feature one contiguous row of n samples, so that
+/// the hand-written kernels run over rows of the batch length (256) whatever the tiny layer
+/// widths (2..12); Eigen's GEMM on these shapes is dominated by packing overhead.
 #pragma once
 
 #include <cstddef>
@@ -82,8 +84,8 @@ struct DenseLayer {
   float ema_lo = -6, ema_hi = 6;     ///< reference rule's moving averages
   QuantGrid grid;                    ///< grid of the latest training batch
 
-  // Batch buffers, max_batch rows; the first n rows are in use.
-  Matrix<S> z, a, q, g;
+  // Batch buffers, n_out x n (features x samples, contiguous) for the current batch of n.
+  std::vector<S> z, a, q, g;
 
   const Matrix<S>& forward_weights() const { return weight_bits > 0 ? wq : w; }
 };
@@ -98,15 +100,16 @@ class Network {
   /// Starts an epoch: the epoch rule forgets the previous epoch's range.
   void begin_epoch();
 
-  /// Forward and backward pass on a batch (x: n x n_inputs); fills the gradients and
-  /// returns the mean Keras categorical cross-entropy of the quantized output.
-  S forward_backward(const Matrix<S>& x, std::span<const std::uint32_t> labels, std::size_t n);
+  /// Forward and backward pass on a batch of n <= max_batch samples, x given features x
+  /// samples (n_inputs rows of n values); fills the gradients and returns the mean Keras
+  /// categorical cross-entropy of the quantized output.
+  S forward_backward(const S* x, std::span<const std::uint32_t> labels, std::size_t n);
 
   /// One Adam step with the current gradients.
   void adam_step(const AdamSpec& adam);
 
   /// forward_backward followed by adam_step; returns the batch loss.
-  S train_batch(const Matrix<S>& x, std::span<const std::uint32_t> labels, std::size_t n,
+  S train_batch(const S* x, std::span<const std::uint32_t> labels, std::size_t n,
                 const AdamSpec& adam) {
     const S loss = forward_backward(x, labels, n);
     adam_step(adam);
@@ -136,15 +139,18 @@ class Network {
   std::size_t m_n_inputs = 0;
   QuantSpec m_quant;
   std::vector<DenseLayer<S>> m_layers;
+  std::size_t m_max_batch = 0;
+  std::vector<S> m_scratch;
   std::int64_t m_step = 0;
 };
 
 extern template class Network<float>;
 extern template class Network<double>;
 
-/// Keras' categorical cross-entropy on probabilities: each row of `p` is normalised to sum
-/// 1, clipped to [1e-7, 1 - 1e-7], and -log of the label's entry taken. Returns the mean over
-/// the n rows and writes d(mean loss)/dp into grad (n x width).
+/// Keras' categorical cross-entropy on probabilities: each sample's probabilities are
+/// normalised to sum 1, clipped to [1e-7, 1 - 1e-7], and -log of the label's entry taken.
+/// p and grad are width x n (features x samples). Returns the mean over the n samples and
+/// writes d(mean loss)/dp into grad.
 template <typename S>
 S cross_entropy(const S* p, std::span<const std::uint32_t> labels, std::size_t n,
                 std::size_t width, S* grad);
