@@ -81,6 +81,33 @@ std::string num(double v) {
   return fmt::format("{:.7g}", v);
 }
 
+/// The smallest step of the form 1, 2 or 5 times a power of ten that is at least `raw`.
+double nice_step(double raw) {
+  if (!(raw > 0) || !std::isfinite(raw)) return 1.0;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  for (const double f : {1.0, 2.0, 5.0, 10.0})
+    if (f * mag >= raw * (1.0 - 1e-9)) return f * mag;
+  return 10.0 * mag;
+}
+
+/// A round tick step over [lo, hi] on an axis `length` points long, so that the tick labels
+/// (estimated from their text) keep clear of each other.
+double tick_step(double lo, double hi, double length, bool horizontal) {
+  const double range = hi - lo;
+  if (!(range > 0) || !(length > 0)) return 1.0;
+  double step = nice_step(range / 20.0);
+  for (int i = 0; i < 60; ++i) {
+    const int decimals = std::max(0, static_cast<int>(std::ceil(-std::log10(step) - 1e-9)));
+    double widest = 0.0;
+    for (const double v : {lo, hi, std::floor(hi / step) * step})
+      widest = std::max(widest, text_width(fmt::format("{:.{}f}", v, decimals), kFont));
+    const double needed = horizontal ? 1.5 * widest + 6.0 : 2.4 * kFont * kCairoFontScale;
+    if (length * step / range >= needed) return step;
+    step = nice_step(step * 1.01);
+  }
+  return step;
+}
+
 std::string layer_color(std::size_t position) {
   return kLayerColors[position % kLayerColors.size()];
 }
@@ -493,6 +520,8 @@ void plane_panel(std::ostream& gp, const std::string& dat, int first_set, const 
                  const std::vector<LabelAnchor>& anchors, bool with_ylabel) {
   set_box(gp, box);
   gp << fmt::format("set xrange [{}:{}]\nset yrange [{}:{}]\n", num(x0), num(x1), num(y0), num(y1))
+     << fmt::format("set xtics {}\nset ytics {}\n", num(tick_step(x0, x1, pw, true)),
+                    num(tick_step(y0, y1, ph, false)))
      << "set xlabel \"{/:Italic I}(X;T) [bits]\"\n"
      << (with_ylabel ? "set ylabel \"{/:Italic I}(T;Y) [bits]\"\n" : "unset ylabel\n");
   write_labels(gp, place_labels(anchors, x0, x1, y0, y1, pw, ph));
@@ -525,11 +554,13 @@ std::optional<ZoomBox> auto_zoom(const std::vector<LabelAnchor>& finals, double 
   if (n < 2) return std::nullopt;
   const double px = std::max(0.12 * (xh - xl), 0.03 * x_top);
   const double py = std::max(0.25 * (yh - yl), 0.006 * y_top);
+  // no room above what I(X;T) <= H(X) and I(T;Y) <= H(Y) allow
+  const double x_bound = x_top / 1.03, y_bound = y_top / 1.03;
   ZoomBox z;
   z.x_min = std::max(0.0, xl - px);
-  z.x_max = std::min(x_top, xh + px);
+  z.x_max = std::min(xh + px, x_bound + 0.25 * px);
   z.y_min = std::max(0.0, yl - py);
-  z.y_max = std::min(y_top, yh + py);
+  z.y_max = std::min(yh + py, y_bound + 0.15 * py);
   // Not worth a panel if it shows most of the plane anyway.
   if ((z.x_max - z.x_min) > 0.6 * x_top && (z.y_max - z.y_min) > 0.6 * y_top) return std::nullopt;
   return z;
@@ -577,15 +608,6 @@ std::vector<std::size_t> require_drawn(std::span<const int> epochs, const PlotOp
   return drawn;
 }
 
-/// A round tick step giving about `target` intervals over `range`.
-double nice_step(double range, int target) {
-  if (!(range > 0)) return 1.0;
-  const double raw = range / target;
-  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-  const double norm = raw / mag;
-  return (norm < 1.5 ? 1.0 : norm < 3.0 ? 2.0 : norm < 7.0 ? 5.0 : 10.0) * mag;
-}
-
 /// The epoch (x) axis over the drawn epochs [first, last].
 void epoch_axis(std::ostream& gp, const PlotOptions& options, double first, double last,
                 int target_ticks = 5) {
@@ -598,7 +620,7 @@ void epoch_axis(std::ostream& gp, const PlotOptions& options, double first, doub
     const double hi = last > lo ? last : lo + 1.0;
     gp << "unset logscale x\n"
        << fmt::format("set xrange [{}:{}]\nset xtics {}\n", num(lo), num(hi),
-                      num(nice_step(hi - lo, target_ticks)));
+                      num(std::max(nice_step((hi - lo) / target_ticks), 1.0)));
   }
   gp << "set xlabel \"Epoch\"\n";
 }
@@ -607,7 +629,7 @@ void epoch_axis(std::ostream& gp, const PlotOptions& options, double first, doub
 struct LegendEntry {
   std::string text;
   std::string color;
-  std::string style = "line";  // "line", "dashed" or "box"
+  bool box = false;  // a filled box (a band) instead of a line
 };
 
 /// A one-row legend centred at the bottom of the canvas; uses label and object tags from
@@ -628,14 +650,14 @@ void legend_row(std::ostream& gp, const std::vector<LegendEntry>& entries, doubl
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const LegendEntry& e = entries[i];
     const double a = x / width, b = (x + sample) / width;
-    if (e.style == "box")
+    if (e.box)
       gp << fmt::format("set object {} rectangle from screen {:.4f},{:.4f} to screen {:.4f},{:.4f} "
                         "front fillstyle transparent solid 0.35 noborder fillcolor rgb \"{}\"\n",
                         tag, a, y - 4.0 / height, b, y + 4.0 / height, e.color);
     else
       gp << fmt::format("set arrow {} from screen {:.4f},{:.4f} to screen {:.4f},{:.4f} nohead "
-                        "front lw 1.6 lc rgb \"{}\"{}\n",
-                        tag, a, y, b, y, e.color, e.style == "dashed" ? " dt (5,3)" : "");
+                        "front lw 1.6 lc rgb \"{}\"\n",
+                        tag, a, y, b, y, e.color);
     gp << fmt::format("set label {} {} at screen {:.4f},{:.4f} left front noenhanced\n", tag,
                       gp_string(e.text), (x + sample + gap) / width, y);
     ++tag;
@@ -663,6 +685,43 @@ void write_layer_curves(std::ostream& dat, const MiSummary& mi,
     if (written == 0) dat << "NaN 0 NaN NaN NaN NaN\n";
     dat << "\n\n";
   }
+}
+
+/// Rows of an accuracy data set: the mean and the 95% confidence band clipped to [0, 1]
+/// (an accuracy cannot leave it; with few repetitions the t interval is wide). Returns
+/// the lowest value written.
+double write_accuracy_rows(std::ostream& dat, const AccuracySummary& acc,
+                           const std::vector<std::size_t>& drawn) {
+  dat << "# epoch n train_mean train_low train_high test_mean test_low test_high "
+         "(low/high: the 95% confidence interval of the mean, clipped to [0, 1])\n";
+  double lowest = 1.0;
+  auto cells = [&](const Moments& m) {
+    const double half = std::isfinite(m.ci95) ? m.ci95 : 0.0;
+    const double lo = std::clamp(m.mean - half, 0.0, 1.0), hi = std::clamp(m.mean + half, 0.0, 1.0);
+    if (std::isfinite(m.mean)) lowest = std::min(lowest, lo);
+    dat << ' ' << num(m.mean) << ' ' << num(std::isfinite(m.mean) ? lo : kMissing) << ' '
+        << num(std::isfinite(m.mean) ? hi : kMissing);
+  };
+  std::size_t written = 0;
+  for (const std::size_t e : drawn) {
+    if (acc.train[e].n == 0 && acc.test[e].n == 0) continue;
+    dat << acc.epochs[e] << ' ' << acc.train[e].n;
+    cells(acc.train[e]);
+    cells(acc.test[e]);
+    dat << '\n';
+    ++written;
+  }
+  if (written == 0) dat << "NaN 0 NaN NaN NaN NaN NaN NaN\n";
+  return lowest;
+}
+
+std::string accuracy_plot(const std::string& file, const std::string& index) {
+  return fmt::format(
+      "plot '{2}'{3} using 1:4:5 with filledcurves lc rgb \"{0}\", \\\n"
+      "     ''{3} using 1:3 with lines lw 1.4 lc rgb \"{0}\" title \"Training\", \\\n"
+      "     ''{3} using 1:7:8 with filledcurves lc rgb \"{1}\", \\\n"
+      "     ''{3} using 1:6 with lines lw 1.4 lc rgb \"{1}\" title \"Test\"\n",
+      kTrainColor, kTestColor, file, index);
 }
 
 }  // namespace
@@ -806,8 +865,14 @@ FigureText mi_figure(const RunInfo& info, const RunSelection& selection, const M
   const char* names[2] = {"(X;T)", "(T;Y)"};
   for (int panel = 0; panel < 2; ++panel) {
     set_box(gp, grid.cell(0, panel));
+    double top = 0.0;
+    for (const std::vector<Moments>* m : {panel == 0 ? &mi.i_xt : &mi.i_ty})
+      for (const Moments& v : *m)
+        if (std::isfinite(v.mean)) top = std::max(top, v.mean + (std::isfinite(v.std) ? v.std : 0.0));
+    top = axis_top(panel == 0 ? info.h_x : info.h_y, top);
     gp << fmt::format("set ylabel \"{{/:Italic I}}{} [bits]\"\n", names[panel])
-       << "set yrange [0:*]\n";
+       << fmt::format("set yrange [0:{}]\nset ytics {}\n", num(top),
+                      num(tick_step(0.0, top, grid.panel_height(), false)));
     if (panel == 1) gp << "unset label\nunset arrow\nunset object\n";
     const int mean_col = panel == 0 ? 3 : 5;
     gp << "plot ";
@@ -856,15 +921,8 @@ FigureText accuracy_figure(const RunInfo& info, const RunSelection& selection,
   const std::vector<std::size_t> drawn = require_drawn(acc.epochs, options, "accuracy");
   std::ostringstream dat;
   dat << "# accuracy.dat: accuracy of " << run_description(info) << " over "
-      << selection.kept.size() << " repetitions\n"
-      << "# epoch n train_mean train_ci95 test_mean test_ci95 (ci95: half-width of the 95% "
-         "confidence interval of the mean)\n";
-  for (const std::size_t e : drawn) {
-    if (acc.train[e].n == 0 && acc.test[e].n == 0) continue;
-    dat << acc.epochs[e] << ' ' << acc.train[e].n << ' ' << num(acc.train[e].mean) << ' '
-        << num(acc.train[e].ci95) << ' ' << num(acc.test[e].mean) << ' '
-        << num(acc.test[e].ci95) << '\n';
-  }
+      << selection.kept.size() << " repetitions\n";
+  write_accuracy_rows(dat, acc, drawn);
   const std::string title = figure_title(info, selection, "accuracy", options);
   Grid grid{400, title.empty() ? 290.0 : 306.0, 1, 1};
   grid.top = title.empty() ? 12 : 28;
@@ -878,11 +936,7 @@ FigureText accuracy_figure(const RunInfo& info, const RunSelection& selection,
   gp << "set ylabel \"Accuracy\"\nset yrange [*:1]\n"
      << "set key bottom right samplen 1.5 opaque box lc rgb \"#cccccc\"\n"
      << "set style fill transparent solid 0.2 noborder\n"
-     << fmt::format("plot 'accuracy.dat' using 1:($3-$4):($3+$4) with filledcurves lc rgb \"{0}\", \\\n"
-                    "     '' using 1:3 with lines lw 1.4 lc rgb \"{0}\" title \"Training\", \\\n"
-                    "     '' using 1:($5-$6):($5+$6) with filledcurves lc rgb \"{1}\", \\\n"
-                    "     '' using 1:5 with lines lw 1.4 lc rgb \"{1}\" title \"Test\"\n",
-                    kTrainColor, kTestColor);
+     << accuracy_plot("accuracy.dat", "");
   FigureText f;
   f.name = "accuracy";
   f.data = dat.str();
@@ -986,13 +1040,12 @@ FigureText range_figure(const RunInfo& info, const RunSelection& selection,
   axes_style(gp);
   epoch_axis(gp, options, ranges.epochs[drawn.front()], ranges.epochs[drawn.back()], 4);
   legend_row(gp,
-             {{"mean minimum", "#404040", "line"},
-              {"mean maximum", "#404040", "dashed"},
-              {"smallest minimum to largest maximum", "#808080", "box"}},
+             {{"mean minimum and maximum", "#404040", false},
+              {"smallest minimum to largest maximum", "#808080", true}},
              grid.width, grid.height);
   gp << "set style fill transparent solid 0.15 noborder\n";
   if (y_hi > y_lo) {
-    const double step = nice_step(y_hi - y_lo, 4);
+    const double step = nice_step((y_hi - y_lo) / 4);
     const double lo = std::floor(y_lo / step) * step, hi = std::ceil(y_hi / step) * step;
     gp << fmt::format("set yrange [{}:{}]\nset ytics {}\n", num(lo), num(hi), num(step));
   }
@@ -1012,7 +1065,7 @@ FigureText range_figure(const RunInfo& info, const RunSelection& selection,
                       : "unset xlabel\nset format x \"\"\n")
        << fmt::format("plot 'range.dat' index {0} using 1:4:5 with filledcurves lc rgb \"{1}\", \\\n"
                       "     '' index {0} using 1:2 with lines lw 1.2 lc rgb \"{1}\", \\\n"
-                      "     '' index {0} using 1:3 with lines lw 1.2 dt (5,3) lc rgb \"{1}\"\n",
+                      "     '' index {0} using 1:3 with lines lw 1.2 lc rgb \"{1}\"\n",
                       l, color)
        << "unset label\nunset arrow\nunset object\n";
   }
@@ -1022,7 +1075,7 @@ FigureText range_figure(const RunInfo& info, const RunSelection& selection,
   f.script = script.text("activation range per layer of " + run_description(info));
   f.caption = fmt::format(
       "Activation range of every layer of {} against epoch: the mean over repetitions of the "
-      "layer's minimum (solid) and maximum (dashed) activation, and the band between the "
+      "layer's minimum and maximum activation (lines), and the band between the "
       "smallest minimum and the largest maximum over repetitions; {} ({}).\n",
       run_description(info), describe_selection(selection), epochs_sentence(ranges.epochs, drawn));
   return f;
@@ -1104,17 +1157,8 @@ FigureText compare_accuracy_figure(std::span<const CompareAccuracyInput> panels,
     const std::vector<std::size_t> drawn = require_drawn(acc.epochs, options, "accuracy of " + panels[i].title);
     e_first = std::min(e_first, static_cast<double>(acc.epochs[drawn.front()]));
     e_last = std::max(e_last, static_cast<double>(acc.epochs[drawn.back()]));
-    dat << "# data set " << i << ": " << panels[i].title << "\n"
-        << "# epoch n train_mean train_ci95 test_mean test_ci95\n";
-    for (const std::size_t e : drawn) {
-      if (acc.train[e].n == 0 && acc.test[e].n == 0) continue;
-      dat << acc.epochs[e] << ' ' << acc.train[e].n << ' ' << num(acc.train[e].mean) << ' '
-          << num(acc.train[e].ci95) << ' ' << num(acc.test[e].mean) << ' '
-          << num(acc.test[e].ci95) << '\n';
-      for (const Moments* m : {&acc.train[e], &acc.test[e]})
-        if (std::isfinite(m->mean))
-          y_low = std::min(y_low, m->mean - (std::isfinite(m->ci95) ? m->ci95 : 0.0));
-    }
+    dat << "# data set " << i << ": " << panels[i].title << "\n";
+    y_low = std::min(y_low, write_accuracy_rows(dat, acc, drawn));
     dat << "\n\n";
   }
   y_low = std::max(0.0, std::floor(y_low * 20.0) / 20.0);
@@ -1138,11 +1182,8 @@ FigureText compare_accuracy_figure(std::span<const CompareAccuracyInput> panels,
     const CompareAccuracyInput& in = panels[static_cast<std::size_t>(i)];
     gp << fmt::format("set title {} noenhanced font \",{:g}\"\n", gp_string(in.title), kFont)
        << (i % cols == 0 ? "set ylabel \"Accuracy\"\n" : "unset ylabel\n")
-       << fmt::format("plot 'compare_accuracy.dat' index {2} using 1:($3-$4):($3+$4) with filledcurves lc rgb \"{0}\", \\\n"
-                      "     '' index {2} using 1:3 with lines lw 1.4 lc rgb \"{0}\", \\\n"
-                      "     '' index {2} using 1:($5-$6):($5+$6) with filledcurves lc rgb \"{1}\", \\\n"
-                      "     '' index {2} using 1:5 with lines lw 1.4 lc rgb \"{1}\"\n",
-                      kTrainColor, kTestColor, i)
+       << "unset key\n"
+       << accuracy_plot("compare_accuracy.dat", fmt::format(" index {}", i))
        << "unset label\nunset arrow\nunset object\n";
     caption += fmt::format(" ({}) {}: {}, {};", i + 1, in.title, run_description(*in.info),
                            describe_selection(*in.selection));
