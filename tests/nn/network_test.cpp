@@ -1,6 +1,7 @@
 /// @brief Network tests: finite-difference gradients, straight-through quantization, Adam, init.
 #include "infoplane/nn/network.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -192,6 +193,51 @@ TEST(Init, TruncatedNormalWithStdOneOverSqrtOfOutputWidth) {
   // Std of a normal truncated at 2 std is 0.8796 of the untruncated one.
   EXPECT_NEAR(std::sqrt(sum2 / static_cast<double>(w.size())), 0.8796 * stddev, 0.003);
   EXPECT_TRUE(net.layers()[0].b.isZero());
+}
+
+}  // namespace
+}  // namespace infoplane::nn
+
+namespace infoplane::nn {
+namespace {
+
+TEST(WeightQuantization, ForwardUsesAtMost2ToTheKDistinctWeightsWithZeroALevel) {
+  Rng rng(5);
+  QuantSpec quant;
+  quant.weight_bits = 3;
+  Network<float> net(NetworkSpec{6, {{5, Activation::Relu}, {2, Activation::Softmax}}}, quant, 8, rng);
+  std::vector<float> x(8 * 6, 0.5f);
+  const std::vector<std::uint32_t> y(8, 1);
+  net.begin_epoch();
+  net.forward_backward(x.data(), y, 8);
+  for (const auto& layer : net.layers()) {
+    std::vector<float> values(layer.wq.data(), layer.wq.data() + layer.wq.size());
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    EXPECT_LE(values.size(), 8U);
+    const float z = -layer.weight_grid.lo / layer.weight_grid.step;
+    EXPECT_NEAR(z, std::round(z), 1e-4);
+    EXPECT_FALSE(layer.wq.isApprox(layer.w));
+  }
+}
+
+TEST(ReferenceRule, MovingAverageRangeStartsAtPlusMinus6AndMovesSlowly) {
+  Rng rng(5);
+  QuantSpec quant;
+  quant.rule = RangeRule::Reference;
+  Network<float> net(NetworkSpec{3, {{4, Activation::Relu}, {2, Activation::Softmax}}}, quant, 4, rng);
+  std::vector<float> x(4 * 3, 0.25f);
+  const std::vector<std::uint32_t> y{0, 1, 0, 1};
+  net.forward_backward(x.data(), y, 4);
+  const auto& out = net.layers().back();
+  // One batch: 0.1% of the way from [-6, 6] towards [min(p, 0), max(p, 0)] = [0, <=1].
+  EXPECT_NEAR(out.ema_lo, -6.0f * 0.999f, 1e-5);
+  EXPECT_LT(out.ema_hi, 6.0f * 0.999f + 0.001f + 1e-5);
+  EXPECT_GT(out.ema_hi, 6.0f * 0.999f);
+  // relu and softmax layers get k-bit weights under the reference rule.
+  EXPECT_EQ(net.layers()[0].weight_bits, 8);
+  const QuantGrid grid = net.evaluation_grid(1);
+  EXPECT_NEAR(grid.lo + 255 * grid.step, grid.hi, 1e-5);
 }
 
 }  // namespace
