@@ -199,10 +199,13 @@ void axes_style(std::ostream& gp) {
      << "set key noautotitle\n";
 }
 
-void title_line(std::ostream& gp, const std::string& title, double height) {
+void title_line(std::ostream& gp, const std::string& title, double width, double height) {
   if (title.empty()) return;
-  gp << fmt::format("set label 1000 {} at screen 0.5,{:.4f} center front noenhanced font \",{:g}\"\n",
-                    gp_string(title), 1.0 - 11.0 / height, kTitleFont);
+  // a long run name gets a smaller font rather than running off the canvas
+  const double font = std::max(6.0, std::min(kTitleFont, kTitleFont * (width - 16.0) /
+                                                             text_width(title, kTitleFont)));
+  gp << fmt::format("set label 1000 {} at screen 0.5,{:.4f} center front noenhanced font \",{:.3g}\"\n",
+                    gp_string(title), 1.0 - 11.0 / height, font);
 }
 
 void palette(std::ostream& gp) {
@@ -299,10 +302,13 @@ std::string join_layer_names(const std::vector<std::string>& names) {
 
 /// Places the labels of the layers' final points in a panel of pw x ph points showing
 /// [x0, x1] x [y0, y1]: anchors closer than a few points share one label; each label
-/// goes to the first of eight positions around its anchor that stays inside the panel and
-/// overlaps no other label or anchor, else to the least bad one.
-std::vector<PlacedLabel> place_labels(const std::vector<LabelAnchor>& anchors, double x0,
-                                      double x1, double y0, double y1, double pw, double ph) {
+/// goes to the position around its anchor (next to it, or stacked further above or below)
+/// that stays inside the panel and covers the fewest other labels, anchors and drawn
+/// points (`obstacles`, data coordinates), nearer positions first on ties.
+std::vector<PlacedLabel> place_labels(const std::vector<LabelAnchor>& anchors,
+                                      const std::vector<std::pair<double, double>>& obstacles,
+                                      double x0, double x1, double y0, double y1, double pw,
+                                      double ph) {
   struct Pt {
     double u, v;  // points from the panel's lower left corner
   };
@@ -345,6 +351,11 @@ std::vector<PlacedLabel> place_labels(const std::vector<LabelAnchor>& anchors, d
   const double char_h = 1.15 * kLabelFont, gap = 4.0;
   std::vector<Rect> taken;
   for (const Pt& p : pts) taken.push_back({p.u - 2.5, p.u + 2.5, p.v - 2.5, p.v + 2.5});
+  std::vector<Pt> dots;
+  for (const auto& [x, y] : obstacles) {
+    const Pt d = to_pt(x, y);
+    if (d.u >= 0 && d.u <= pw && d.v >= 0 && d.v <= ph) dots.push_back(d);
+  }
 
   std::vector<PlacedLabel> out;
   for (const auto& g : groups) {
@@ -384,6 +395,9 @@ std::vector<PlacedLabel> place_labels(const std::vector<LabelAnchor>& anchors, d
                              std::max(0.0, -rect.b) + std::max(0.0, rect.t - ph);
       score += 50.0 * outside;
       for (const Rect& t : taken) score += t.overlap(rect);
+      for (const Pt& d : dots)
+        if (d.u > rect.l - 1.5 && d.u < rect.r + 1.5 && d.v > rect.b - 1.5 && d.v < rect.t + 1.5)
+          score += 3.0;
       if (score < best_score) {
         best_score = score;
         best = k;
@@ -517,14 +531,17 @@ std::vector<LabelAnchor> final_points(const PlaneData& p) {
 /// Draws one plane panel from the data sets written by write_plane_data.
 void plane_panel(std::ostream& gp, const std::string& dat, int first_set, const Box& box,
                  double pw, double ph, double x0, double x1, double y0, double y1,
-                 const std::vector<LabelAnchor>& anchors, bool with_ylabel) {
+                 const PlaneData& p, bool with_ylabel) {
   set_box(gp, box);
   gp << fmt::format("set xrange [{}:{}]\nset yrange [{}:{}]\n", num(x0), num(x1), num(y0), num(y1))
      << fmt::format("set xtics {}\nset ytics {}\n", num(tick_step(x0, x1, pw, true)),
                     num(tick_step(y0, y1, ph, false)))
      << "set xlabel \"{/:Italic I}(X;T) [bits]\"\n"
      << (with_ylabel ? "set ylabel \"{/:Italic I}(T;Y) [bits]\"\n" : "unset ylabel\n");
-  write_labels(gp, place_labels(anchors, x0, x1, y0, y1, pw, ph));
+  std::vector<std::pair<double, double>> dots;
+  for (std::size_t i = 0; i < p.x.size(); ++i)
+    if (std::isfinite(p.x[i]) && std::isfinite(p.y[i])) dots.emplace_back(p.x[i], p.y[i]);
+  write_labels(gp, place_labels(final_points(p), dots, x0, x1, y0, y1, pw, ph));
   gp << fmt::format("plot {} index {} using 1:2:3 with lines lw 0.7 lc rgb variable, \\\n"
                     "     '' index {} using 3:4:1 with points pt 7 ps {:g}*S lc palette\n",
                     gp_string(dat), first_set, first_set + 1, kPointSize);
@@ -779,7 +796,7 @@ FigureText plane_figure(const RunInfo& info, const RunSelection& selection, cons
   grid.top = title.empty() ? 12 : 28;
   Script script("plane", grid.width, grid.height);
   std::ostream& gp = script.body;
-  title_line(gp, title, grid.height);
+  title_line(gp, title, grid.width, grid.height);
   axes_style(gp);
   palette(gp);
   scale.write(gp);
@@ -793,13 +810,13 @@ FigureText plane_figure(const RunInfo& info, const RunSelection& selection, cons
     colorbox(gp, main, 9, grid.width);
   }
   plane_panel(gp, "plane.dat", set, main, grid.panel_width(), grid.panel_height(), 0.0, x_top,
-              0.0, y_top, finals, true);
+              0.0, y_top, p, true);
   gp << "unset label 1000\n";
   if (zoom) {
     const Box right = grid.cell(0, 1);
     colorbox(gp, right, 9, grid.width);
     plane_panel(gp, "plane.dat", set, right, grid.panel_width(), grid.panel_height(),
-                zoom->x_min, zoom->x_max, zoom->y_min, zoom->y_max, finals, false);
+                zoom->x_min, zoom->x_max, zoom->y_min, zoom->y_max, p, false);
   }
 
   FigureText f;
@@ -851,7 +868,7 @@ FigureText mi_figure(const RunInfo& info, const RunSelection& selection, const M
   grid.top = title.empty() ? 22 : 38;
   Script script("mi", grid.width, grid.height);
   std::ostream& gp = script.body;
-  title_line(gp, title, grid.height);
+  title_line(gp, title, grid.width, grid.height);
   axes_style(gp);
   epoch_axis(gp, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()]);
   {
@@ -898,7 +915,7 @@ FigureText mi_figure(const RunInfo& info, const RunSelection& selection, const M
                       gp_string(fmt::format("repetition {} (median deviation)", mi.median_repetition)),
                       kFont);
     plane_panel(gp, "mi.dat", rep_set, right, grid.panel_width(), grid.panel_height(), 0.0,
-                axis_top(info.h_x, p.max_x), 0.0, axis_top(info.h_y, p.max_y), final_points(p), true);
+                axis_top(info.h_x, p.max_x), 0.0, axis_top(info.h_y, p.max_y), p, true);
     gp << "unset title\n";
   }
 
@@ -929,7 +946,7 @@ FigureText accuracy_figure(const RunInfo& info, const RunSelection& selection,
   grid.right = 20;
   Script script("accuracy", grid.width, grid.height);
   std::ostream& gp = script.body;
-  title_line(gp, title, grid.height);
+  title_line(gp, title, grid.width, grid.height);
   axes_style(gp);
   epoch_axis(gp, options, acc.epochs[drawn.front()], acc.epochs[drawn.back()], 4);
   set_box(gp, grid.cell(0, 0));
@@ -964,7 +981,7 @@ FigureText variance_figure(const RunInfo& info, const RunSelection& selection,
   grid.top = title.empty() ? 12 : 28;
   Script script("variance", grid.width, grid.height);
   std::ostream& gp = script.body;
-  title_line(gp, title, grid.height);
+  title_line(gp, title, grid.width, grid.height);
   axes_style(gp);
   epoch_axis(gp, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()]);
   {
@@ -1036,7 +1053,7 @@ FigureText range_figure(const RunInfo& info, const RunSelection& selection,
   grid.hgap = 34;
   Script script("range", grid.width, grid.height);
   std::ostream& gp = script.body;
-  title_line(gp, title, grid.height);
+  title_line(gp, title, grid.width, grid.height);
   axes_style(gp);
   epoch_axis(gp, options, ranges.epochs[drawn.front()], ranges.epochs[drawn.back()], 4);
   legend_row(gp,
@@ -1132,7 +1149,7 @@ FigureText compare_plane_figure(std::span<const ComparePlaneInput> panels,
     gp << fmt::format("set title {} noenhanced font \",{:g}\"\n", gp_string(in.title), kFont);
     plane_panel(gp, "compare_plane.dat", sets[static_cast<std::size_t>(i)], box,
                 grid.panel_width(), grid.panel_height(), 0.0, x_top, 0.0, y_top,
-                final_points(planes[static_cast<std::size_t>(i)]), i % cols == 0);
+                planes[static_cast<std::size_t>(i)], i % cols == 0);
     caption += fmt::format(" ({}) {}: {}, {}, {};", i + 1, in.title,
                            run_description(*in.info), in.mi->estimator,
                            describe_selection(*in.selection));
