@@ -30,13 +30,33 @@ class StateCounter {
   /// Fills ids (size n_rows) and returns the number of distinct rows.
   /// `max_code` is an upper bound on every code (e.g. 2^bits - 1); it lets narrow rows be
   /// packed into one or two 64-bit keys. Pass UINT32_MAX when unknown.
+  /// Every code must be <= max_code; the packed paths check that codes fit in
+  /// bit_width(max_code) bits (std::logic_error otherwise).
+  /// Keys: n_cols * bit_width(max_code) <= 64 bits packs a row into one 64-bit word,
+  /// <= 128 bits into two; wider rows are hashed and compared in full on a hash match.
   std::size_t assign(CodeMatrixView codes, std::span<std::uint32_t> ids,
                      std::uint32_t max_code = UINT32_MAX);
 
+  /// Test hook: every hash is ANDed with `hash_mask` before use (0 makes all rows collide,
+  /// so that only the full comparison tells states apart), and `force_row_hash` selects
+  /// the whole-row hash path even for rows that would fit in a packed key.
+  /// Defaults: all bits, false. Slow with a weak mask: for tests only.
+  void set_test_hashing(std::uint64_t hash_mask, bool force_row_hash);
+
  private:
-  std::vector<std::uint64_t> m_keys;   // packed keys or row hashes, per slot
-  std::vector<std::uint32_t> m_slots;  // open-addressing table: row index + 1, 0 = empty
-  std::vector<std::uint32_t> m_slot_id;
+  // Flat open-addressing table with linear probing, a power of two >= 2 n_rows of slots.
+  // A slot is m_slot_words consecutive 64-bit words, so that a probe touches one cache line:
+  //   packed 64-bit key:   [key, tag]
+  //   packed 128-bit key:  [low, high, tag, unused]
+  //   whole-row hash:      [hash, tag]
+  // tag = (generation << 32) | payload, payload = state id (packed) or first row (hash).
+  // A slot is empty unless its tag carries the current call's generation, so the table is
+  // cleared only when the slot layout changes or the generation counter wraps.
+  std::vector<std::uint64_t> m_keys;
+  std::size_t m_slot_words = 0;
+  std::uint64_t m_generation = 0;
+  std::uint64_t m_hash_mask = ~std::uint64_t{0};
+  bool m_force_row_hash = false;
 };
 
 /// Entropy measures of one discrete variable T (given as state ids) and its label Y.
