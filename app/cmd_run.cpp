@@ -98,10 +98,13 @@ struct LayerTrace {
   double first_xt = 0, peak_xt = 0, final_xt = 0, first_ty = 0, peak_ty = 0, final_ty = 0;
 };
 
+/// Traces of the first estimator of the config (normally "exact").
 std::vector<LayerTrace> trace(const experiment::RepetitionResult& r, std::size_t n_layers) {
+  constexpr std::uint16_t exact = 0;
   std::vector<LayerTrace> t(n_layers);
   std::vector<bool> seen(n_layers, false);
   for (const experiment::MiRow& row : r.mi) {
+    if (row.estimator != exact) continue;
     LayerTrace& lt = t[row.layer];
     if (!seen[row.layer]) {
       lt.first_xt = lt.peak_xt = row.i_xt;
@@ -151,6 +154,7 @@ void run(const RunOptions& options) {
   const std::size_t threads = experiment::resolve_threads(config.experiment.threads, n_reps);
   const nn::NetworkSpec spec = config.network_spec(dataset.n_features(), dataset.n_classes);
   const std::size_t n_layers = spec.layers.size() + 1;
+  const std::vector<std::string> estimator_names = config.estimator_names();
 
   nlohmann::json layers = nlohmann::json::array();
   layers.push_back({{"index", 0}, {"name", "input"}, {"width", dataset.n_features()}, {"activation", "input"}});
@@ -190,7 +194,7 @@ void run(const RunOptions& options) {
   experiment::run_repetitions(
       config, dataset, indices, threads, [&](std::size_t, std::size_t) { progress.epoch_done(); },
       [&](experiment::RepetitionResult&& r) {
-        store.write_repetition(r);
+        store.write_repetition(r, estimator_names);
         progress.repetition_done();
         traces[r.index] = trace(r, n_layers);
         // Keep only what the manifest and the summary need.

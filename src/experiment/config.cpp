@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "infoplane/common.h"
+#include "infoplane/info/estimator.h"
 
 namespace infoplane::experiment {
 
@@ -70,6 +71,21 @@ class TableReader {
                     key_name(key), i, describe((*array)[i]));
       }
       out.push_back(static_cast<std::size_t>(*v));
+    }
+  }
+
+  void read_strings(std::string_view key, std::vector<std::string>& out, std::string_view expected) {
+    m_valid.emplace(key);
+    if (m_table == nullptr) return;
+    const toml::node* node = m_table->get(key);
+    if (node == nullptr) return;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) fail(key, *node, expected);
+    out.clear();
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const auto v = (*array)[i].value_exact<std::string>();
+      if (!v) input_error("{}: {}[{}] must be a string, got {}", m_origin, key_name(key), i, describe((*array)[i]));
+      out.push_back(*v);
     }
   }
 
@@ -161,6 +177,8 @@ Config parse_config(const std::string& text, const std::filesystem::path& origin
   experiment.read("restart_below", config.experiment.restart_below, "an accuracy in [0, 1]");
   experiment.read("restart_from_epoch", config.experiment.restart_from_epoch, "a non-negative integer");
   experiment.read("max_restarts", config.experiment.max_restarts, "a non-negative integer");
+  experiment.read_strings("estimators", config.experiment.estimators,
+                          "an array of estimator specs, e.g. [\"exact\", \"binning:30\"]");
   experiment.reject_unknown();
 
   // Top level: name plus the sections.
@@ -221,6 +239,25 @@ void validate(const Config& c) {
   if (c.experiment.mi_every == 0) bad("[experiment].mi_every", "a positive integer", c.experiment.mi_every);
   if (!(c.experiment.restart_below >= 0.0 && c.experiment.restart_below <= 1.0)) bad("[experiment].restart_below", "in [0, 1]", c.experiment.restart_below);
   if (c.experiment.max_restarts > 1000) bad("[experiment].max_restarts", "in [0, 1000]", c.experiment.max_restarts);
+  if (c.experiment.estimators.empty()) bad("[experiment].estimators", "a non-empty array of estimator specs", "[]");
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < c.experiment.estimators.size(); ++i) {
+    const std::string& spec = c.experiment.estimators[i];
+    std::string name = "exact";
+    if (spec != "exact") {
+      try {
+        const auto estimator = info::make_estimator(spec);
+        estimator->check_activation(c.network.activation);
+        estimator->check_activation("softmax");
+        name = estimator->canonical_name();
+      } catch (const InputError& e) {
+        input_error("{}: [experiment].estimators[{}]: {}", origin, i, e.what());
+      }
+    }
+    if (!seen.insert(name).second) {
+      bad(fmt::format("[experiment].estimators[{}]", i), "listed once", fmt::format("'{}' again", spec));
+    }
+  }
 }
 
 nn::NetworkSpec Config::network_spec(std::size_t n_inputs, std::size_t n_classes) const {
@@ -241,6 +278,18 @@ nn::QuantSpec Config::quant_spec() const {
   return spec;
 }
 
+std::vector<std::string> Config::estimator_names() const {
+  std::vector<std::string> names;
+  for (const std::string& spec : experiment.estimators) {
+    if (spec == "exact") {
+      names.push_back(quantization.bits == nn::k_unquantized_bits ? "exact:levels=2^32" : "exact");
+    } else {
+      names.push_back(info::make_estimator(spec)->canonical_name());
+    }
+  }
+  return names;
+}
+
 nlohmann::json Config::to_json() const {
   using nlohmann::json;
   return json{
@@ -257,7 +306,8 @@ nlohmann::json Config::to_json() const {
                       {"threads", experiment.threads}, {"mi_every", experiment.mi_every},
                       {"restart_below", experiment.restart_below},
                       {"restart_from_epoch", experiment.restart_from_epoch},
-                      {"max_restarts", experiment.max_restarts}}},
+                      {"max_restarts", experiment.max_restarts},
+                      {"estimators", experiment.estimators}}},
   };
 }
 

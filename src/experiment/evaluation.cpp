@@ -85,7 +85,8 @@ Evaluator::Evaluator(const data::Dataset& dataset, std::size_t n_chunks)
   std::vector<std::uint32_t> bits(n * d);
   for (std::size_t i = 0; i < n * d; ++i) bits[i] = std::bit_cast<std::uint32_t>(dataset.x.data()[i]);
   m_input_ids.resize(n);
-  const std::size_t n_states = m_counter.assign({bits.data(), n, d}, m_input_ids);
+  info::StateCounter counter;
+  const std::size_t n_states = counter.assign({bits.data(), n, d}, m_input_ids);
   first_appearances(m_input_ids, n_states, m_input_reps);
   const info::DiscreteInfo info =
       info::info_from_ids(m_input_ids, n_states, dataset.y, dataset.n_classes, m_scratch);
@@ -112,14 +113,16 @@ void Evaluator::finish_accuracy(const std::vector<std::uint32_t>& predicted) {
   m_result.test_accuracy = accuracy(m_data.test);
 }
 
-const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool with_info) {
+const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool with_info,
+                                      bool capture) {
   const nn::QuantSpec& quant = network.quant();
   if (!quant.quantized() || quant.rule != nn::RangeRule::Epoch) {
-    return evaluate_full(network, with_info);
+    return evaluate_full(network, with_info, capture);
   }
   const std::size_t n = m_data.n_samples();
   const auto& layers = network.layers();
   m_result.layers.assign(layers.size() + 1, LayerInfo{});
+  m_result.activations.resize(capture ? layers.size() + 1 : 0);
   m_result.layers[0] = m_input;
 
   // The distinct input rows are the first states. States are kept features x states
@@ -152,8 +155,17 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
       const std::uint32_t* column = m_codes_t.data() + f * n_prev;
       for (std::size_t s = 0; s < n_prev; ++s) m_codes[s * width + f] = column[s];
     }
+    if (m_counters.size() <= l) m_counters.resize(l + 1);
     const std::size_t n_states =
-        m_counter.assign({m_codes.data(), n_prev, width}, m_local_ids, grid.max_code);
+        m_counters[l].assign({m_codes.data(), n_prev, width}, m_local_ids, grid.max_code);
+    if (capture) {
+      // m_ids still holds each sample's state of the previous layer, the column of m_a.
+      std::vector<float>& rows = m_result.activations[l + 1];
+      rows.resize(n * width);
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t f = 0; f < width; ++f) rows[i * width + f] = m_a[f * n_prev + m_ids[i]];
+      }
+    }
     for (std::uint32_t& id : m_ids) id = m_local_ids[id];
 
     LayerInfo& out = m_result.layers[l + 1];
@@ -196,11 +208,13 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
   return m_result;
 }
 
-const Evaluation& Evaluator::evaluate_full(const nn::Network<float>& network, bool with_info) {
+const Evaluation& Evaluator::evaluate_full(const nn::Network<float>& network, bool with_info,
+                                           bool capture) {
   const nn::QuantSpec& quant = network.quant();
   const std::size_t n = m_data.n_samples();
   const auto& layers = network.layers();
   m_result.layers.assign(layers.size() + 1, LayerInfo{});
+  m_result.activations.resize(capture ? layers.size() + 1 : 0);
   m_result.layers[0] = m_input;
 
   std::vector<float> input(m_data.x.data(), m_data.x.data() + n * m_data.n_features());
@@ -239,6 +253,7 @@ const Evaluation& Evaluator::evaluate_full(const nn::Network<float>& network, bo
 
     LayerInfo& out = m_result.layers[l + 1];
     std::tie(out.min, out.max) = nn::value_range(a.data(), a.size());
+    if (capture) m_result.activations[l + 1] = a;
     // Codes of the layer's states: the quantizer's own under the epoch rule.
     std::uint32_t max_code = UINT32_MAX;
     if (quant.quantized() && quant.rule == nn::RangeRule::Epoch) {
@@ -257,7 +272,8 @@ const Evaluation& Evaluator::evaluate_full(const nn::Network<float>& network, bo
       }
     }
     m_ids.resize(n);
-    const std::size_t n_states = m_counter.assign({m_codes.data(), n, width}, m_ids, max_code);
+    if (m_counters.size() <= l) m_counters.resize(l + 1);
+    const std::size_t n_states = m_counters[l].assign({m_codes.data(), n, width}, m_ids, max_code);
     out.n_states = n_states;
     if (with_info) {
       const info::DiscreteInfo info =

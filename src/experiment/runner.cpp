@@ -2,11 +2,14 @@
 #include "infoplane/experiment/runner.h"
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "infoplane/common.h"
 #include "infoplane/data/szt.h"
 #include "infoplane/experiment/evaluation.h"
+#include "infoplane/info/estimator.h"
 #include "infoplane/random.h"
 
 namespace infoplane::experiment {
@@ -24,6 +27,54 @@ namespace {
 
 enum class Outcome { Completed, Restart };
 
+/// The estimators of one repetition, split by pass.
+struct Estimators {
+  std::optional<std::uint16_t> exact;  ///< index of "exact" in the config's list
+  std::vector<std::pair<std::uint16_t, std::unique_ptr<info::Estimator>>> first_pass;
+  std::vector<std::pair<std::uint16_t, std::unique_ptr<info::Estimator>>> global_pass;
+
+  explicit Estimators(const Config& config) {
+    const auto& specs = config.experiment.estimators;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+      const auto k = static_cast<std::uint16_t>(i);
+      if (specs[i] == "exact") {
+        exact = k;
+        continue;
+      }
+      auto estimator = info::make_estimator(specs[i]);
+      auto& target = estimator->needs_run_range() ? global_pass : first_pass;
+      target.emplace_back(k, std::move(estimator));
+    }
+  }
+  bool capture(bool global) const { return global ? !global_pass.empty() : !first_pass.empty(); }
+};
+
+/// Pass 1 trains, records accuracy, ranges, exact MI and the first-pass estimators, and
+/// tracks the run-wide activation range; pass 2 replays it for the global-range estimators.
+struct Pass {
+  bool global = false;
+  info::ValueRange run_range{};
+  bool range_seen = false;
+};
+
+void estimate_layers(const Config& config, const data::Dataset& dataset, const Evaluation& eval,
+                     std::uint32_t epoch,
+                     std::vector<std::pair<std::uint16_t, std::unique_ptr<info::Estimator>>>& estimators,
+                     const std::optional<info::ValueRange>& run_range, std::vector<MiRow>& out) {
+  const std::size_t n = dataset.n_samples();
+  for (auto& [k, estimator] : estimators) {
+    for (std::size_t l = 1; l < eval.layers.size(); ++l) {
+      const std::size_t width = eval.activations[l].size() / n;
+      const bool output = l + 1 == eval.layers.size();
+      const info::LayerContext context{output ? std::string_view("softmax") : std::string_view(config.network.activation),
+                                       run_range};
+      const info::PlaneMi mi = estimator->estimate({eval.activations[l].data(), n, width}, dataset.y,
+                                                   dataset.n_classes, context);
+      out.push_back({epoch, static_cast<std::uint16_t>(l), k, mi.i_xt, mi.i_ty});
+    }
+  }
+}
+
 struct Attempt {
   Outcome outcome = Outcome::Completed;
   std::string reason;
@@ -31,19 +82,22 @@ struct Attempt {
 
 Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evaluator& evaluator,
                       std::size_t index, Rng& rng, RepetitionResult& result,
-                      const ProgressFn& progress) {
+                      const ProgressFn& progress, Estimators& estimators, Pass& pass) {
   const std::size_t n_layers = config.network.layers.size() + 1;
   const std::size_t epochs = config.training.epochs;
   const std::size_t batch = config.training.batch_size;
   const std::size_t d = dataset.n_features();
   nn::Network<float> network(config.network_spec(d, dataset.n_classes), config.quant_spec(), batch, rng);
 
-  result.accuracy.clear();
-  result.mi.clear();
-  result.ranges.clear();
-  result.accuracy.reserve(epochs);
-  result.ranges.reserve(epochs * n_layers);
-  result.mi.reserve((epochs / config.experiment.mi_every + 1) * (n_layers + 1));
+  if (!pass.global) {
+    result.accuracy.clear();
+    result.mi.clear();
+    result.ranges.clear();
+    result.accuracy.reserve(epochs);
+    result.ranges.reserve(epochs * n_layers);
+    result.mi.reserve((epochs / config.experiment.mi_every + 1) * (n_layers + 1) *
+                      config.experiment.estimators.size());
+  }
 
   std::vector<std::uint32_t> order = dataset.train;
   const std::size_t n_train = order.size();
@@ -65,18 +119,34 @@ Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evalua
       return {Outcome::Restart, fmt::format("non-finite training loss at epoch {}", epoch)};
     }
     const bool with_info = epoch % config.experiment.mi_every == 0 || epoch == epochs;
-    const Evaluation& eval = evaluator.evaluate(network, with_info);
+    const bool capture = with_info && estimators.capture(pass.global);
+    const Evaluation& eval = evaluator.evaluate(network, with_info && !pass.global, capture);
     const auto e = static_cast<std::uint32_t>(epoch);
-    result.accuracy.push_back({e, eval.train_accuracy, eval.test_accuracy, loss});
-    for (std::size_t l = 1; l < eval.layers.size(); ++l) {
-      result.ranges.push_back({e, static_cast<std::uint32_t>(l), eval.layers[l].min, eval.layers[l].max});
-    }
-    if (with_info) {
-      for (std::size_t l = 0; l < eval.layers.size(); ++l) {
-        result.mi.push_back({e, static_cast<std::uint32_t>(l), eval.layers[l].i_xt, eval.layers[l].i_ty});
+    if (pass.global) {
+      if (capture) estimate_layers(config, dataset, eval, e, estimators.global_pass, pass.run_range, result.mi);
+    } else {
+      result.accuracy.push_back({e, eval.train_accuracy, eval.test_accuracy, loss});
+      for (std::size_t l = 1; l < eval.layers.size(); ++l) {
+        result.ranges.push_back({e, static_cast<std::uint32_t>(l), eval.layers[l].min, eval.layers[l].max});
       }
+      if (with_info) {
+        if (estimators.exact) {
+          for (std::size_t l = 0; l < eval.layers.size(); ++l) {
+            result.mi.push_back({e, static_cast<std::uint16_t>(l), *estimators.exact, eval.layers[l].i_xt,
+                                 eval.layers[l].i_ty});
+          }
+        }
+        if (capture) estimate_layers(config, dataset, eval, e, estimators.first_pass, std::nullopt, result.mi);
+        for (std::size_t l = 1; l < eval.layers.size(); ++l) {
+          const info::ValueRange layer{eval.layers[l].min, eval.layers[l].max};
+          pass.run_range = pass.range_seen ? info::ValueRange{std::min(pass.run_range.lo, layer.lo),
+                                                              std::max(pass.run_range.hi, layer.hi)}
+                                           : layer;
+          pass.range_seen = true;
+        }
+      }
+      if (progress) progress(index, epoch);
     }
-    if (progress) progress(index, epoch);
     if (epoch >= config.experiment.restart_from_epoch &&
         eval.train_accuracy < config.experiment.restart_below) {
       return {Outcome::Restart, fmt::format("training accuracy {:.4f} < {} at epoch {}",
@@ -95,11 +165,21 @@ RepetitionResult run_repetition(const Config& config, const data::Dataset& datas
   result.index = index;
   result.seed = repetition_seed(config, index);
   Evaluator evaluator(dataset);
+  Estimators estimators(config);
   for (std::size_t attempt = 0; attempt <= config.experiment.max_restarts; ++attempt) {
     Rng rng(result.seed, attempt);
-    const Attempt outcome = train_attempt(config, dataset, evaluator, index, rng, result, progress);
+    Pass pass;
+    const Attempt outcome =
+        train_attempt(config, dataset, evaluator, index, rng, result, progress, estimators, pass);
     if (outcome.outcome == Outcome::Completed) {
       result.ok = true;
+      if (!estimators.global_pass.empty()) {
+        Rng replay(result.seed, attempt);
+        pass.global = true;
+        train_attempt(config, dataset, evaluator, index, replay, result, progress, estimators, pass);
+        std::stable_sort(result.mi.begin(), result.mi.end(),
+                         [](const MiRow& a, const MiRow& b) { return a.epoch < b.epoch; });
+      }
       break;
     }
     result.restart_reasons.push_back(outcome.reason);

@@ -64,11 +64,17 @@ fs::path RunStore::part(std::size_t index, std::string_view suffix) const {
   return m_dir / "parts" / fmt::format("rep-{:06}.{}", index, suffix);
 }
 
-void RunStore::write_repetition(const RepetitionResult& r) const {
+void RunStore::write_repetition(const RepetitionResult& r,
+                                const std::vector<std::string>& estimator_names) const {
+  // Canonical estimator names contain commas ("binning:30,bounds=fixed"): quoted (RFC 4180).
+  std::vector<std::string> quoted;
+  for (const std::string& name : estimator_names) {
+    quoted.push_back(name.find(',') == std::string::npos ? name : "\"" + name + "\"");
+  }
   fmt::memory_buffer mi;
   for (const MiRow& row : r.mi) {
-    fmt::format_to(std::back_inserter(mi), "{},{},{},exact,{:.10g},{:.10g}\n", r.index, row.epoch,
-                   row.layer, row.i_xt, row.i_ty);
+    fmt::format_to(std::back_inserter(mi), "{},{},{},{},{:.10g},{:.10g}\n", r.index, row.epoch,
+                   row.layer, quoted.at(row.estimator), row.i_xt, row.i_ty);
   }
   fmt::memory_buffer accuracy;
   for (const AccuracyRow& row : r.accuracy) {

@@ -8,6 +8,9 @@
 #include "infoplane/experiment/evaluation.h"
 #include "infoplane/random.h"
 
+#include <array>
+#include "infoplane/common.h"
+
 namespace infoplane::experiment {
 namespace {
 
@@ -152,6 +155,60 @@ TEST(Evaluation, ReferenceRuleAndFloatNetworkRunTheFullPath) {
       EXPECT_GT(r.mi[1].i_xt, 11.9);
     }
   }
+}
+
+}  // namespace
+}  // namespace infoplane::experiment
+
+namespace infoplane::experiment {
+namespace {
+
+TEST(Runner, EstimatorsRunOnTheSameEvaluationPassAndGlobalBoundsOnAReplay) {
+  Config c = short_config("tanh", 20);
+  c.experiment.mi_every = 10;
+  c.experiment.estimators = {"exact", "binning:30", "binning:30,bounds=global", "adaptive:30"};
+  const std::vector<std::string> names = c.estimator_names();
+  EXPECT_EQ(names, (std::vector<std::string>{"exact", "binning:30,bounds=fixed", "binning:30,bounds=global",
+                                              "adaptive:30"}));
+  const data::Dataset d = load_dataset(c);
+  const RepetitionResult r = run_repetition(c, d, 0);
+  ASSERT_TRUE(r.ok);
+  // Per evaluated epoch: 7 exact rows and 6 rows (layers 1..6) per other estimator.
+  ASSERT_EQ(r.mi.size(), 2U * (7 + 3 * 6));
+  std::array<std::size_t, 4> per_estimator{};
+  for (const MiRow& row : r.mi) {
+    ++per_estimator[row.estimator];
+    EXPECT_TRUE(row.epoch == 10 || row.epoch == 20);
+    if (row.estimator != 0) {
+      EXPECT_GE(row.layer, 1U);
+      EXPECT_GE(row.i_xt, 0.0);
+      EXPECT_LE(row.i_xt, 12.0 + 1e-12);
+    }
+  }
+  EXPECT_EQ(per_estimator, (std::array<std::size_t, 4>{14, 12, 12, 12}));
+  // Rows are grouped by epoch, the replayed global-bounds rows included.
+  EXPECT_TRUE(std::is_sorted(r.mi.begin(), r.mi.end(), [](const MiRow& a, const MiRow& b) { return a.epoch < b.epoch; }));
+  // The replay reproduces training exactly: the exact rows equal a run without estimators.
+  Config plain = c;
+  plain.experiment.estimators = {"exact"};
+  const RepetitionResult p = run_repetition(plain, d, 0);
+  std::vector<double> exact_a, exact_b;
+  for (const MiRow& row : r.mi) if (row.estimator == 0) exact_a.push_back(row.i_xt);
+  for (const MiRow& row : p.mi) exact_b.push_back(row.i_xt);
+  EXPECT_EQ(exact_a, exact_b);
+}
+
+TEST(Config, EstimatorSpecsAreValidatedWithTheirIndex) {
+  Config c = parse_config("[experiment]\nestimators = [\"exact\", \"binning:30\"]\n", "e.toml");
+  EXPECT_EQ(c.experiment.estimators.size(), 2U);
+  try {
+    parse_config("[experiment]\nestimators = [\"exact\", \"bining:30\"]\n", "e.toml");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("e.toml: [experiment].estimators[1]:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("binning"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse_config("[experiment]\nestimators = [\"exact\", \"exact\"]\n", "e.toml"), InputError);
 }
 
 }  // namespace

@@ -45,6 +45,9 @@ struct ExperimentConfig {
   double restart_below = 0.55;         ///< bad fit: training accuracy below this ...
   std::size_t restart_from_epoch = 1000;  ///< ... at any epoch from this one on
   std::size_t max_restarts = 10;       ///< per repetition; then it is recorded as failed
+  /// Information measures computed on every evaluated epoch: "exact" (the quantized codes)
+  /// and estimator specs of info/estimator.h (on the activations before quantization).
+  std::vector<std::string> estimators{"exact"};
 };
 
 struct Config {
@@ -59,6 +62,9 @@ struct Config {
   /// The network's layer specs for a data set with n_inputs features and n_classes classes.
   nn::NetworkSpec network_spec(std::size_t n_inputs, std::size_t n_classes) const;
   nn::QuantSpec quant_spec() const;
+  /// The `estimator` column of mi.csv for each entry of experiment.estimators: canonical
+  /// specs; "exact" of an unquantized network is "exact:levels=2^32" (the reference rule).
+  std::vector<std::string> estimator_names() const;
   nlohmann::json to_json() const;
 };
 

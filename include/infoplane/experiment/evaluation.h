@@ -33,6 +33,9 @@ struct Evaluation {
   std::vector<LayerInfo> layers;  ///< index 0 is the input X, then one per network layer
   double train_accuracy = 0.0;
   double test_accuracy = 0.0;
+  /// With `capture`: each layer's activations before quantization, per sample
+  /// (n_samples x width, row-major); index l >= 1 as in `layers`, index 0 stays empty.
+  std::vector<std::vector<float>> activations;
 };
 
 /// Runs evaluation passes of one data set; keeps its buffers between epochs.
@@ -44,11 +47,13 @@ class Evaluator {
 
   /// Evaluates `network` as it is now. With `with_info` false only the accuracies (and the
   /// ranges) are filled. The returned reference is valid until the next call.
-  const Evaluation& evaluate(const nn::Network<float>& network, bool with_info);
+  const Evaluation& evaluate(const nn::Network<float>& network, bool with_info,
+                             bool capture = false);
 
   /// The full path whatever the rule (for tests: on a quantized epoch-rule network it must
   /// give the same result as the fast path).
-  const Evaluation& evaluate_full(const nn::Network<float>& network, bool with_info);
+  const Evaluation& evaluate_full(const nn::Network<float>& network, bool with_info,
+                                  bool capture = false);
 
   /// Information of the input layer (constant, computed once).
   const LayerInfo& input_info() const { return m_input; }
@@ -62,7 +67,7 @@ class Evaluator {
   std::vector<std::uint32_t> m_input_ids;   // per sample, state of X
   std::vector<std::uint32_t> m_input_reps;  // first sample of each input state
   std::vector<float> m_input_states;        // distinct input rows, features x states
-  info::StateCounter m_counter;
+  std::vector<info::StateCounter> m_counters;  // one per layer: each keeps its table shape
   std::vector<std::uint32_t> m_scratch;
   Evaluation m_result;
   // Buffers of the fast path.

@@ -22,7 +22,8 @@ struct AccuracyRow {
 
 struct MiRow {
   std::uint32_t epoch = 0;
-  std::uint32_t layer = 0;  ///< 0 = the input X
+  std::uint16_t layer = 0;      ///< 0 = the input X
+  std::uint16_t estimator = 0;  ///< index into Config::experiment.estimators
   double i_xt = 0.0;        ///< bits
   double i_ty = 0.0;        ///< bits
 };
@@ -58,6 +59,11 @@ data::Dataset load_dataset(const Config& config);
 /// is abandoned and the repetition starts again with a fresh random stream (attempt a uses
 /// Rng(seed, a)), at most max_restarts times. Never throws for training failures: they are
 /// recorded in the result.
+///
+/// Estimators other than "exact" see each layer's activations before quantization (layers
+/// >= 1). Those that need the run-wide range (binning with bounds=global) get a second pass:
+/// the kept attempt is trained again from the same random stream, which reproduces it
+/// bit for bit, with the range of the first pass known.
 RepetitionResult run_repetition(const Config& config, const data::Dataset& dataset,
                                 std::size_t index, const ProgressFn& progress = {});
 

@@ -41,8 +41,10 @@ class RunStore {
 
   const std::filesystem::path& dir() const { return m_dir; }
 
-  /// Writes one finished repetition's rows and metadata under parts/.
-  void write_repetition(const RepetitionResult& result) const;
+  /// Writes one finished repetition's rows and metadata under parts/; `estimator_names`
+  /// gives the `estimator` column for MiRow::estimator.
+  void write_repetition(const RepetitionResult& result,
+                        const std::vector<std::string>& estimator_names) const;
 
   /// Merges the parts of `indices` (in that order) into mi.csv, accuracy.csv and
   /// activation_range.csv.
