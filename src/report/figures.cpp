@@ -939,18 +939,18 @@ FigureText accuracy_figure(const RunInfo& info, const RunSelection& selection,
   std::ostringstream dat;
   dat << "# accuracy.dat: accuracy of " << run_description(info) << " over "
       << selection.kept.size() << " repetitions\n";
-  write_accuracy_rows(dat, acc, drawn);
+  const double y_low = std::min(0.9, std::floor(write_accuracy_rows(dat, acc, drawn) * 20.0) / 20.0);
   const std::string title = figure_title(info, selection, "accuracy", options);
   Grid grid{400, title.empty() ? 290.0 : 306.0, 1, 1};
   grid.top = title.empty() ? 12 : 28;
-  grid.right = 20;
+  grid.right = 28;
   Script script("accuracy", grid.width, grid.height);
   std::ostream& gp = script.body;
   title_line(gp, title, grid.width, grid.height);
   axes_style(gp);
   epoch_axis(gp, options, acc.epochs[drawn.front()], acc.epochs[drawn.back()], 4);
   set_box(gp, grid.cell(0, 0));
-  gp << "set ylabel \"Accuracy\"\nset yrange [*:1]\n"
+  gp << fmt::format("set ylabel \"Accuracy\"\nset yrange [{}:1]\n", num(std::max(0.0, y_low)))
      << "set key bottom right samplen 1.5 opaque box lc rgb \"#cccccc\"\n"
      << "set style fill transparent solid 0.2 noborder\n"
      << accuracy_plot("accuracy.dat", "");
@@ -993,7 +993,15 @@ FigureText variance_figure(const RunInfo& info, const RunSelection& selection,
   const char* names[2] = {"(X;T)", "(T;Y)"};
   for (int panel = 0; panel < 2; ++panel) {
     set_box(gp, grid.cell(0, panel));
-    gp << fmt::format("set ylabel \"std of {{/:Italic I}}{} [bits]\"\nset yrange [0:*]\n", names[panel]);
+    double top = 0.0;
+    for (std::size_t l = 0; l < mi.layers.size(); ++l)
+      for (const std::size_t e : drawn) {
+        const Moments& m = panel == 0 ? mi.i_xt[mi.at(l, e)] : mi.i_ty[mi.at(l, e)];
+        if (std::isfinite(m.std)) top = std::max(top, m.std);
+      }
+    top = top > 0.0 ? top * 1.05 : 1.0;  // a single repetition has no spread to show
+    gp << fmt::format("set ylabel \"std of {{/:Italic I}}{} [bits]\"\nset yrange [0:{}]\n",
+                      names[panel], num(top));
     if (panel == 1) gp << "unset label\nunset arrow\nunset object\n";
     gp << "plot ";
     for (std::size_t l = 0; l < mi.layers.size(); ++l)
@@ -1061,7 +1069,9 @@ FigureText range_figure(const RunInfo& info, const RunSelection& selection,
               {"smallest minimum to largest maximum", "#808080", true}},
              grid.width, grid.height);
   gp << "set style fill transparent solid 0.15 noborder\n";
-  if (y_hi > y_lo) {
+  if (!(y_hi >= y_lo)) y_lo = -1.0, y_hi = 1.0;                   // no values at all
+  if (y_hi - y_lo < 1e-9) y_lo -= 0.5, y_hi += 0.5;                 // a constant range
+  {
     const double step = nice_step((y_hi - y_lo) / 4);
     const double lo = std::floor(y_lo / step) * step, hi = std::ceil(y_hi / step) * step;
     gp << fmt::format("set yrange [{}:{}]\nset ytics {}\n", num(lo), num(hi), num(step));
@@ -1178,7 +1188,7 @@ FigureText compare_accuracy_figure(std::span<const CompareAccuracyInput> panels,
     y_low = std::min(y_low, write_accuracy_rows(dat, acc, drawn));
     dat << "\n\n";
   }
-  y_low = std::max(0.0, std::floor(y_low * 20.0) / 20.0);
+  y_low = std::clamp(std::floor(y_low * 20.0) / 20.0, 0.0, 0.9);
   const int n = static_cast<int>(panels.size());
   const int cols = std::min(n, 4), rows = (n + cols - 1) / cols;
   Grid grid{cols * 260.0 + 20, rows * 230.0 + 40, cols, rows};

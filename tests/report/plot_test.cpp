@@ -329,6 +329,27 @@ TEST(Plot, SummaryHoldsHandComputedValues) {
             std::string::npos);
 }
 
+TEST(Plot, OneRepetitionOfOneEpochStillDraws) {
+  if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
+  const fs::path run = temp_dir("tiny");
+  write(run / "manifest.json", R"({"dataset": {"n_samples": 4096, "h_y": 1.0}})");
+  write(run / "mi.csv", "repetition,epoch,layer,estimator,i_xt,i_ty\n"
+                        "0,1,0,exact,12,1\n0,1,1,exact,11,0.9\n0,1,2,exact,3,0.5\n");
+  write(run / "accuracy.csv", "repetition,epoch,train_accuracy,test_accuracy,train_loss\n"
+                              "0,1,0.6,0.55,0.7\n");
+  write(run / "activation_range.csv", "repetition,epoch,layer,min,max\n0,1,1,-1,1\n0,1,2,0,0\n");
+  PlotOptions options;
+  options.figures = {Figure::plane, Figure::mi, Figure::accuracy, Figure::variance, Figure::range};
+  for (const bool log : {false, true}) {
+    options.log_epochs = log;
+    const PlotReport report = plot_run(run, options);
+    EXPECT_EQ(report.figures.size(), 5u);
+    EXPECT_EQ(report.n_kept, 1u);
+  }
+  EXPECT_NE(slurp(run / "summary" / "mi.csv").find("exact,1,T1,1,1,11,nan,nan,0.9,nan,nan\n"),
+            std::string::npos);
+}
+
 TEST(Plot, EstimatorAndEpochWindow) {
   const fs::path run = fixture_copy("window");
   PlotOptions options;
