@@ -8,5 +8,6 @@ namespace infoplane::cli {
 void add_run_command(CLI::App& app);
 void add_mi_command(CLI::App& app);
 void add_plot_command(CLI::App& app);
+void add_estimate_command(CLI::App& app);
 
 }  // namespace infoplane::cli

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   infoplane::cli::add_run_command(app);
   infoplane::cli::add_mi_command(app);
   infoplane::cli::add_plot_command(app);
+  infoplane::cli::add_estimate_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
