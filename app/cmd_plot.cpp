@@ -112,9 +112,11 @@ void add_plot_command(CLI::App& app) {
   plot->add_option("--out", o->out,
                    "Output folder (default RUN_DIR/figures; required for a comparison)");
   plot->add_option("--estimator", o->estimators,
-                   "MI estimator to draw (the estimator column of mi.csv; default exact); "
-                   "several, comma-separated: side by side")
-      ->delimiter(',');
+                   "MI estimator to draw, as named in the estimator column of mi.csv "
+                   "(default exact); repeat the option to draw several side by side")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->take_all();
   plot->add_option("--epochs", o->epochs, "Epochs to draw, A:B (A: or :B open-ended)");
   plot->add_option("--max-epochs", o->max_epochs,
                    "At most this many epochs drawn per curve, half evenly and half "

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <deque>
 #include <fstream>
 #include <unordered_map>
 
@@ -28,7 +29,6 @@ std::string read_whole_file(const std::filesystem::path& path) {
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
   return s;
 }
 
@@ -80,19 +80,51 @@ bool parse_number(std::string_view s, double& value) {
   return ec == std::errc() && ptr == last;
 }
 
-/// Splits one line into fields (no quoting with embedded commas: these files hold numbers
-/// and simple names).
-void split_fields(std::string_view line, std::vector<std::string_view>& fields) {
+/// Splits one line into fields. A field may be quoted as in RFC 4180 ("a,b", with ""
+/// for a quote inside), as the names of estimators with options are. The unescaped text
+/// of a quoted field with "" goes to `scratch` (a deque: views into it stay valid).
+/// Returns false on an unterminated quote.
+bool split_fields(std::string_view line, std::vector<std::string_view>& fields,
+                  std::deque<std::string>& scratch) {
   fields.clear();
-  std::size_t start = 0;
+  scratch.clear();
+  std::size_t i = 0;
   for (;;) {
-    const std::size_t comma = line.find(',', start);
-    if (comma == std::string_view::npos) {
-      fields.push_back(trim(line.substr(start)));
-      return;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i < line.size() && line[i] == '"') {
+      const std::size_t start = ++i;
+      bool escaped = false;
+      for (;; ++i) {
+        if (i >= line.size()) return false;
+        if (line[i] != '"') continue;
+        if (i + 1 < line.size() && line[i + 1] == '"') {
+          escaped = true;
+          ++i;
+          continue;
+        }
+        break;
+      }
+      const std::string_view text = line.substr(start, i - start);
+      if (escaped) {
+        std::string& unescaped = scratch.emplace_back();
+        for (std::size_t k = 0; k < text.size(); ++k) {
+          unescaped += text[k];
+          if (text[k] == '"') ++k;  // "" -> "
+        }
+        fields.push_back(unescaped);
+      } else {
+        fields.push_back(text);
+      }
+      ++i;  // past the closing quote
+      while (i < line.size() && line[i] != ',') ++i;
+    } else {
+      const std::size_t comma = line.find(',', i);
+      const std::size_t end = comma == std::string_view::npos ? line.size() : comma;
+      fields.push_back(trim(line.substr(i, end - i)));
+      i = end;
     }
-    fields.push_back(trim(line.substr(start, comma - start)));
-    start = comma + 1;
+    if (i >= line.size()) return true;
+    ++i;  // past the comma
   }
 }
 
@@ -158,7 +190,9 @@ CsvTable read_csv(const std::filesystem::path& path, std::span<const CsvColumn> 
                 join_names(columns));
 
   std::vector<std::string_view> fields;
-  split_fields(line, fields);
+  std::deque<std::string> scratch;
+  if (!split_fields(line, fields, scratch))
+    input_error("{} line {}: unterminated quote; got '{}'", where, line_number, trim(line));
   const std::size_t n_fields = fields.size();
   // position of each requested column in a row
   std::vector<std::size_t> source(columns.size());
@@ -181,7 +215,8 @@ CsvTable read_csv(const std::filesystem::path& path, std::span<const CsvColumn> 
   std::vector<std::unordered_map<std::string, std::uint32_t>> level_index(columns.size());
 
   while (next_line(line)) {
-    split_fields(line, fields);
+    if (!split_fields(line, fields, scratch))
+      input_error("{} line {}: unterminated quote; got '{}'", where, line_number, trim(line));
     if (fields.size() != n_fields)
       input_error("{} line {}: {} fields; got '{}', expected {} fields as in the header", where,
                   line_number, fields.size(), trim(line), n_fields);

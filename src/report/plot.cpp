@@ -38,7 +38,10 @@ bool parse_double(std::string_view s, double& value) {
 const MiSeries& pick_estimator(const std::vector<MiSeries>& all, const std::string& wanted,
                                const std::filesystem::path& run_dir) {
   std::string names;
-  for (const MiSeries& s : all) names += (names.empty() ? "" : ", ") + s.estimator;
+  for (const MiSeries& s : all) {
+    const bool quote = s.estimator.find(',') != std::string::npos;
+    names += (names.empty() ? "" : ", ") + (quote ? "\"" + s.estimator + "\"" : s.estimator);
+  }
   if (all.empty())
     input_error("plot: {}: mi.csv has no rows; expected the MI of at least one epoch",
                 (run_dir / "mi.csv").string());

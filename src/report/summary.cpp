@@ -28,11 +28,18 @@ void moments_cells(std::string& out, const Moments& m) {
   out += num(m.ci95);
 }
 
+/// A text cell: quoted as in RFC 4180 if it holds a comma or a quote (estimator names
+/// with options do, e.g. "binning:30,bounds=fixed").
+std::string csv_text(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 std::string layer_name(const RunInfo& info, int index) {
   const LayerInfo* l = info.layer(index);
-  std::string name = l != nullptr && !l->name.empty() ? l->name : info.layer_label(index);
-  std::replace(name.begin(), name.end(), ',', ' ');
-  return name;
+  return l != nullptr && !l->name.empty() ? l->name : info.layer_label(index);
 }
 
 }  // namespace
@@ -65,8 +72,8 @@ std::vector<std::filesystem::path> write_summaries(const std::filesystem::path& 
       const bool kept = std::find(selection.kept.begin(), selection.kept.end(), r) != selection.kept.end();
       const bool bad = std::find(selection.bad_fit.begin(), selection.bad_fit.end(), r) != selection.bad_fit.end();
       std::string status = rep ? rep->status : "ok";
-      std::replace(status.begin(), status.end(), ',', ';');
       std::replace(status.begin(), status.end(), '\n', ' ');
+      status = csv_text(status);
       out += fmt::format("{},{},{},{},{},{},{},{}\n", r, rep ? rep->seed : 0, rep ? rep->restarts : 0,
                          status, num(rep ? rep->final_train_accuracy : kMissing),
                          num(rep ? rep->final_test_accuracy : kMissing), kept ? 1 : 0,
@@ -91,14 +98,15 @@ std::vector<std::filesystem::path> write_summaries(const std::filesystem::path& 
       std::vector<std::size_t> rank(order.size());
       for (std::size_t k = 0; k < order.size(); ++k) rank[order[k]] = k + 1;
       for (std::size_t i = 0; i < s.distance.size(); ++i)
-        dev += fmt::format("{},{},{},{},{}\n", s.estimator, s.repetitions[i], num(s.distance[i]),
+        dev += fmt::format("{},{},{},{},{}\n", csv_text(s.estimator), s.repetitions[i], num(s.distance[i]),
                            rank[i], s.repetitions[i] == s.median_repetition ? 1 : 0);
+      const std::string estimator = csv_text(s.estimator);
       for (std::size_t l = 0; l < s.layers.size(); ++l) {
-        const std::string name = layer_name(info, s.layers[l]);
+        const std::string name = csv_text(layer_name(info, s.layers[l]));
         for (std::size_t e = 0; e < s.epochs.size(); ++e) {
           const Moments& x = s.i_xt[s.at(l, e)];
           const Moments& y = s.i_ty[s.at(l, e)];
-          out += fmt::format("{},{},{},{},{}", s.estimator, s.layers[l], name, s.epochs[e], x.n);
+          out += fmt::format("{},{},{},{},{}", estimator, s.layers[l], name, s.epochs[e], x.n);
           moments_cells(out, x);
           moments_cells(out, y);
           out += '\n';
@@ -127,7 +135,7 @@ std::vector<std::filesystem::path> write_summaries(const std::filesystem::path& 
     std::string out =
         "layer,name,epoch,n,min_mean,min_std,max_mean,max_std,min_lowest,max_highest\n";
     for (std::size_t l = 0; l < ranges->layers.size(); ++l) {
-      const std::string name = layer_name(info, ranges->layers[l]);
+      const std::string name = csv_text(layer_name(info, ranges->layers[l]));
       for (std::size_t e = 0; e < ranges->epochs.size(); ++e) {
         const std::size_t at = ranges->at(l, e);
         out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", ranges->layers[l], name,

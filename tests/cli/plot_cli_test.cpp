@@ -62,6 +62,17 @@ TEST(PlotCli, WritesScriptsOnlyAndComparesRuns) {
   EXPECT_NE(gp.find("'4-bit'"), std::string::npos);
 }
 
+TEST(PlotCli, RepeatedEstimatorsAreComparedSideBySide) {
+  const fs::path run = fixture_copy("estimators");
+  const fs::path out = run / "cmp";
+  const auto r = run_cli("plot " + run.string() + " --estimator exact --estimator binning:30 --out " +
+                         out.string() + " --no-render");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string gp = testing::slurp(out / "compare_plane.gp");
+  EXPECT_NE(gp.find("'synthetic-szt-tanh · exact'"), std::string::npos) << gp;
+  EXPECT_NE(gp.find("'synthetic-szt-tanh · binning:30'"), std::string::npos) << gp;
+}
+
 TEST(PlotCli, BadInputExitsWithTwo) {
   const fs::path run = fixture_copy("bad");
   auto r = run_cli("plot " + run.string() + " --what planes --no-render");

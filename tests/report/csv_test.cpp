@@ -58,6 +58,20 @@ TEST(ReportCsv, ReadsNamedColumnsInAnyOrder) {
   EXPECT_EQ(t.line(2), 4u);
 }
 
+TEST(ReportCsv, QuotedFieldsMayHoldCommasAndQuotes) {
+  const fs::path dir = temp_dir("csv_quoted");
+  write(dir / "t.csv", "epoch,estimator,value\n1,\"binning:30,bounds=fixed\",0.5\n"
+                       "2, \"say \"\"hi\"\", twice\" ,0.25\r\n3,\"exact\",1\n");
+  const CsvTable t = read_csv(dir / "t.csv", kColumns);
+  ASSERT_EQ(t.n_rows(), 3u);
+  EXPECT_EQ(t.levels("estimator"),
+            (std::vector<std::string>{"binning:30,bounds=fixed", "say \"hi\", twice", "exact"}));
+  EXPECT_DOUBLE_EQ(t.numbers("value")[1], 0.25);
+  write(dir / "u.csv", "epoch,estimator,value\n1,\"open,0.5\n");
+  EXPECT_EQ(error_of([&] { read_csv(dir / "u.csv", kColumns); }),
+            "u.csv line 2: unterminated quote; got '1,\"open,0.5'");
+}
+
 TEST(ReportCsv, PlainDecimalsParseExactly) {
   const fs::path dir = temp_dir("csv_decimals");
   write(dir / "t.csv", "epoch,estimator,value\n1,a,0.9991571\n2,a,11.9374323\n3,a,123456789012345\n"

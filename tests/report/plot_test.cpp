@@ -350,6 +350,22 @@ TEST(Plot, OneRepetitionOfOneEpochStillDraws) {
             std::string::npos);
 }
 
+TEST(Plot, EstimatorNamesWithCommasStayWhole) {
+  const fs::path run = temp_dir("comma_names");
+  write(run / "manifest.json", R"({"dataset": {"n_samples": 4096, "h_y": 1.0}})");
+  write(run / "mi.csv", "repetition,epoch,layer,estimator,i_xt,i_ty\n"
+                        "0,1,0,\"binning:30,bounds=fixed\",12,1\n0,1,1,\"binning:30,bounds=fixed\",5,0.5\n");
+  PlotOptions options;
+  options.render = false;
+  options.estimator = "binning:30,bounds=fixed";
+  plot_run(run, options);
+  const std::string summary = slurp(run / "summary" / "mi.csv");
+  EXPECT_NE(summary.find("\n\"binning:30,bounds=fixed\",1,T1,1,1,5,nan,nan,0.5,nan,nan\n"),
+            std::string::npos) << summary;
+  EXPECT_NE(slurp(run / "figures" / "plane.caption.txt").find("estimator binning:30,bounds=fixed"),
+            std::string::npos);
+}
+
 TEST(Plot, EstimatorAndEpochWindow) {
   const fs::path run = fixture_copy("window");
   PlotOptions options;

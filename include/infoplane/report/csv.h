@@ -4,7 +4,8 @@
 /// needs; they may appear in any order and other columns are ignored. Number columns are
 /// parsed as doubles ("nan" is accepted and means "missing"); text columns (such as the
 /// estimator name) are stored as small integer codes into a list of distinct values, so
-/// a 3-million-row file costs 4 bytes per text cell.
+/// a 3-million-row file costs 4 bytes per text cell. A field may be quoted as in RFC 4180
+/// ("binning:30,bounds=fixed"; "" for a quote inside it).
 #pragma once
 
 #include <cstddef>

@@ -12,7 +12,8 @@
 ///   activation_range.csv  layer,name,epoch,n,min_mean,min_std,max_mean,max_std,
 ///                         min_lowest,max_highest
 /// std is the sample standard deviation (divisor n - 1), ci95 the half-width of the 95%
-/// confidence interval of the mean (Student's t); "nan" where undefined (n < 2).
+/// confidence interval of the mean (Student's t); "nan" where undefined (n < 2). Text
+/// cells with a comma (estimator names with options) are quoted as in RFC 4180.
 #pragma once
 
 #include <filesystem>
