@@ -3,7 +3,6 @@
 #include "infoplane/info/estimator.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -35,11 +34,8 @@ class BinnedStates {
                   std::span<const std::uint32_t> labels, std::size_t n_classes,
                   bool miller_madow) {
     m_ids.resize(n_rows);
-    // The counter packs codes by bit width: pass the all-ones bound of that width.
-    const std::uint32_t max_code =
-        n_bins <= 1 ? 0u : static_cast<std::uint32_t>((std::uint64_t{1} << std::bit_width(n_bins - 1)) - 1);
     const std::size_t n_states =
-        m_counter.assign(CodeMatrixView{m_codes.data(), n_rows, n_cols}, m_ids, max_code);
+        m_counter.assign(CodeMatrixView{m_codes.data(), n_rows, n_cols}, m_ids, n_bins - 1);
     return plane_mi_from_ids(m_ids, n_states, labels, n_classes, miller_madow, m_scratch,
                              m_seen);
   }
