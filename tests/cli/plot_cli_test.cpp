@@ -14,6 +14,16 @@ namespace infoplane {
 namespace {
 
 namespace fs = std::filesystem;
+
+/// Removes this process's temporary folders when the tests end.
+struct RemoveTempDirs {
+  ~RemoveTempDirs() {
+    const std::string mine = "infoplane_plot_cli_" + std::to_string(::getpid()) + "_";
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec))
+      if (entry.path().filename().string().rfind(mine, 0) == 0) fs::remove_all(entry.path(), ec);
+  }
+} remove_temp_dirs;
 using testing::run_cli;
 
 /// A copy of the fixture run in a fresh temporary folder.

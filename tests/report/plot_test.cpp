@@ -25,6 +25,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// Removes this process's temporary folders when the tests end.
+struct RemoveTempDirs {
+  ~RemoveTempDirs() {
+    const std::string mine = "infoplane_plot_" + std::to_string(::getpid()) + "_";
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec))
+      if (entry.path().filename().string().rfind(mine, 0) == 0) fs::remove_all(entry.path(), ec);
+  }
+} remove_temp_dirs;
+
 fs::path temp_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() /
                        ("infoplane_plot_" + std::to_string(::getpid()) + "_" + name);
