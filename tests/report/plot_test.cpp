@@ -30,8 +30,10 @@ struct RemoveTempDirs {
   ~RemoveTempDirs() {
     const std::string mine = "infoplane_plot_" + std::to_string(::getpid()) + "_";
     std::error_code ec;
+    std::vector<fs::path> found;  // collect first: removing while iterating may skip entries
     for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec))
-      if (entry.path().filename().string().rfind(mine, 0) == 0) fs::remove_all(entry.path(), ec);
+      if (entry.path().filename().string().rfind(mine, 0) == 0) found.push_back(entry.path());
+    for (const fs::path& dir : found) fs::remove_all(dir, ec);
   }
 } remove_temp_dirs;
 
