@@ -1,6 +1,8 @@
 /// @brief TOML config reading (toml++), strict validation, JSON record.
 #include "infoplane/experiment/config.h"
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -47,6 +49,11 @@ class TableReader {
         out = static_cast<int>(*v);
         return;
       }
+    } else if constexpr (std::is_same_v<T, long>) {
+      if (const auto v = node->value_exact<std::int64_t>()) {
+        out = static_cast<long>(*v);
+        return;
+      }
     } else if constexpr (std::is_unsigned_v<T>) {
       if (const auto v = node->value_exact<std::int64_t>(); v && *v >= 0) {
         out = static_cast<T>(*v);
@@ -89,6 +96,16 @@ class TableReader {
     }
   }
 
+  /// Marks a key as valid that the caller reads itself; returns its node (null if absent).
+  const toml::node* take(std::string_view key) {
+    m_valid.emplace(key);
+    return m_table == nullptr ? nullptr : m_table->get(key);
+  }
+
+  [[noreturn]] void fail_node(std::string_view key, const toml::node& node, std::string_view expected) const {
+    fail(key, node, expected);
+  }
+
   void reject_unknown() const {
     if (m_table == nullptr) return;
     for (const auto& [key, node] : *m_table) {
@@ -127,6 +144,104 @@ const toml::table* section(const toml::table& root, std::string_view name, const
   return node->as_table();
 }
 
+
+constexpr std::string_view k_architectures = "bottleneck-2, bottleneck-4, hourglass, 4x10, conv";
+
+/// The networks of the paper (section 4.2 and appendix E), hidden layers only.
+bool apply_architecture(NetworkConfig& network) {
+  const std::string& name = network.architecture;
+  network.stack.clear();
+  if (name == "bottleneck-2") {
+    network.layers = {16, 8, 4, 2};
+  } else if (name == "bottleneck-4") {
+    network.layers = {16, 12, 8, 4};
+  } else if (name == "hourglass") {
+    network.layers = {16, 8, 4, 2, 4, 8};
+  } else if (name == "4x10") {
+    network.layers = {10, 10, 10, 10};
+  } else if (name == "conv") {
+    // conv 3x3 2 channels - maxpool 2x2 - conv 3x3 2 channels - maxpool 2x2 - dense 16
+    // (the reference code's width; the paper's text says 20).
+    network.layers.clear();
+    network.stack = {{"conv", 2, 3, ""}, {"maxpool", 0, 2, ""}, {"conv", 2, 3, ""},
+                     {"maxpool", 0, 2, ""}, {"flatten", 0, 0, ""}, {"dense", 16, 0, ""}};
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool is_width_array(const toml::array& array) {
+  for (const toml::node& node : array) {
+    if (node.is_table() || node.is_string()) return false;
+  }
+  return true;
+}
+
+/// `layers` with tables: { type = "conv", units = 2, size = 3, activation = "relu" },
+/// { type = "maxpool", size = 2 }, "flatten" or { type = "flatten" }, { type = "dense",
+/// units = 16 } or a plain width.
+void read_stack(TableReader& network, const toml::array& array, NetworkConfig& out, const std::string& origin) {
+  out.stack.clear();
+  out.layers.clear();
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const toml::node& node = array[i];
+    const std::string where = fmt::format("network.layers[{}]", i);
+    LayerConfig layer;
+    if (const auto width = node.value_exact<std::int64_t>()) {
+      if (*width <= 0) input_error("{}: [{}] must be a positive integer (a layer width), got {}", origin, where, *width);
+      layer.units = static_cast<std::size_t>(*width);
+    } else if (const auto name = node.value_exact<std::string>()) {
+      if (*name != "flatten") {
+        input_error("{}: [{}] must be a width, a table or \"flatten\", got string {}", origin, where, *name);
+      }
+      layer.type = "flatten";
+    } else if (const toml::table* table = node.as_table()) {
+      TableReader reader(table, where, origin);
+      reader.read("type", layer.type, "a layer type (dense, conv, maxpool, flatten)");
+      reader.read("units", layer.units, "a positive integer (dense width or conv channels)");
+      reader.read("size", layer.size, "a positive integer (conv kernel or maxpool window)");
+      reader.read("activation", layer.activation, "an activation name (tanh, relu, relu6, linear)");
+      reader.reject_unknown();
+      if (table->get("type") == nullptr) {
+        input_error("{}: [{}] needs a type (dense, conv, maxpool, flatten)", origin, where);
+      }
+    } else {
+      network.fail_node("layers", node, "an array of layer widths or layer tables");
+    }
+    out.stack.push_back(layer);
+  }
+}
+
+/// `dataset = "szt" | "mnist"`, or a table `{ idx = "DIR" }`, `{ csv = "FILE", label_column = N }`.
+void read_dataset(TableReader& data, DataConfig& out, const std::string& origin) {
+  const toml::node* node = data.take("dataset");
+  if (node == nullptr) return;
+  if (const auto name = node->value_exact<std::string>()) {
+    out.dataset = *name;
+    return;
+  }
+  const toml::table* table = node->as_table();
+  if (table == nullptr) {
+    data.fail_node("dataset", *node, "a data set name (szt, mnist) or a table { idx = \"DIR\" } or { csv = \"FILE\" }");
+  }
+  TableReader reader(table, "data.dataset", origin);
+  std::string idx;
+  std::string csv;
+  reader.read("idx", idx, "a folder of IDX files (train-images-idx3-ubyte.gz, ...)");
+  reader.read("csv", csv, "a CSV file of features and a label column");
+  reader.read("label_column", out.label_column, "a column index (0-based; negative counts from the end)");
+  reader.reject_unknown();
+  if (idx.empty() == csv.empty()) {
+    input_error("{}: [data].dataset must be a table with exactly one of idx = \"DIR\" or csv = \"FILE\"", origin);
+  }
+  out.dataset = idx.empty() ? "csv" : "idx";
+  out.path = idx.empty() ? csv : idx;
+  if (table->get("label_column") != nullptr && out.dataset != "csv") {
+    input_error("{}: [data.dataset].label_column applies to csv data sets only", origin);
+  }
+}
+
 }  // namespace
 
 Config parse_config(const std::string& text, const std::filesystem::path& origin_path) {
@@ -143,16 +258,35 @@ Config parse_config(const std::string& text, const std::filesystem::path& origin
 
   TableReader(&root, "", origin).read("name", config.name, "a string");
   TableReader data(section(root, "data", origin), "data", origin);
-  data.read("dataset", config.data.dataset, "a data set name (szt)");
+  read_dataset(data, config.data, origin);
   data.read("labels", config.data.labels, "a path to a labels file");
   data.read("test_fraction", config.data.test_fraction, "a number in [0, 1)");
   data.read("split_seed", config.data.split_seed, "a non-negative integer");
+  data.read("subset", config.data.subset, "a non-negative integer (0 = all samples)");
   data.reject_unknown();
 
   TableReader network(section(root, "network", origin), "network", origin);
-  network.read_widths("layers", config.network.layers);
+  network.read("architecture", config.network.architecture,
+               "a network name (bottleneck-2, bottleneck-4, hourglass, 4x10, conv)");
+  const toml::node* layers_node = network.take("layers");
+  if (layers_node != nullptr && layers_node->is_array() && !is_width_array(*layers_node->as_array())) {
+    read_stack(network, *layers_node->as_array(), config.network, origin);
+  } else {
+    network.read_widths("layers", config.network.layers);
+  }
+  const bool activation_given = network.take("activation") != nullptr;
   network.read("activation", config.network.activation, "an activation name (tanh, relu, relu6, linear)");
   network.reject_unknown();
+  if (!config.network.architecture.empty()) {
+    if (layers_node != nullptr) {
+      input_error("{}: [network].layers and [network].architecture exclude each other; give one", origin);
+    }
+    if (!apply_architecture(config.network)) {
+      input_error("{}: [network].architecture must be one of: {}, got '{}'", origin, k_architectures,
+                  config.network.architecture);
+    }
+    if (!activation_given) config.network.activation = "relu";
+  }
 
   TableReader quant(section(root, "quantization", origin), "quantization", origin);
   quant.read("bits", config.quantization.bits, "an integer in [2, 16] or 32");
@@ -207,9 +341,33 @@ void validate(const Config& c) {
   auto bad = [&](std::string_view key, std::string_view expected, const auto& got) {
     input_error("{}: {} must be {}, got {}", origin, key, expected, got);
   };
-  if (c.data.dataset != "szt") bad("[data].dataset", "one of: szt", fmt::format("'{}'", c.data.dataset));
+  if (c.data.dataset != "szt" && c.data.dataset != "mnist" && c.data.dataset != "idx" && c.data.dataset != "csv") {
+    bad("[data].dataset", "one of: szt, mnist, { idx = \"DIR\" }, { csv = \"FILE\" }", fmt::format("'{}'", c.data.dataset));
+  }
+  if ((c.data.dataset == "idx" || c.data.dataset == "csv") && c.data.path.empty()) {
+    bad("[data].dataset", fmt::format("a non-empty {} path", c.data.dataset), "''");
+  }
   if (!(c.data.test_fraction >= 0.0 && c.data.test_fraction < 1.0)) bad("[data].test_fraction", "in [0, 1)", c.data.test_fraction);
-  if (c.network.layers.empty()) bad("[network].layers", "a non-empty array of hidden layer widths", "[]");
+  if (c.network.layers.empty() && c.network.stack.empty()) bad("[network].layers", "a non-empty array of hidden layer widths", "[]");
+  for (std::size_t i = 0; i < c.network.stack.size(); ++i) {
+    const LayerConfig& layer = c.network.stack[i];
+    const std::string key = fmt::format("[network].layers[{}]", i);
+    if (layer.type == "dense") {
+      if (layer.units == 0 || layer.units > 65536) bad(key + ".units", "in [1, 65536] for a dense layer", layer.units);
+    } else if (layer.type == "conv") {
+      if (layer.units == 0 || layer.units > 4096) bad(key + ".units", "in [1, 4096] (output channels) for a conv layer", layer.units);
+      if (layer.size == 0 || layer.size > 64) bad(key + ".size", "in [1, 64] (kernel size) for a conv layer", layer.size);
+    } else if (layer.type == "maxpool") {
+      if (layer.size == 0 || layer.size > 64) bad(key + ".size", "in [1, 64] (window) for a maxpool layer", layer.size);
+    } else if (layer.type != "flatten") {
+      bad(key + ".type", "one of: dense, conv, maxpool, flatten", fmt::format("'{}'", layer.type));
+    }
+    nn::Activation layer_activation{};
+    if (!layer.activation.empty() &&
+        (!nn::parse_activation(layer.activation, layer_activation) || layer_activation == nn::Activation::Softmax)) {
+      bad(key + ".activation", "one of: tanh, relu, relu6, linear", fmt::format("'{}'", layer.activation));
+    }
+  }
   for (std::size_t i = 0; i < c.network.layers.size(); ++i) {
     if (c.network.layers[i] == 0 || c.network.layers[i] > 65536) {
       bad(fmt::format("[network].layers[{}]", i), "in [1, 65536]", c.network.layers[i]);
@@ -247,7 +405,7 @@ void validate(const Config& c) {
     if (spec != "exact") {
       try {
         const auto estimator = info::make_estimator(spec);
-        estimator->check_activation(c.network.activation);
+        for (const std::string& hidden : c.hidden_activations()) estimator->check_activation(hidden);
         estimator->check_activation("softmax");
         name = estimator->canonical_name();
       } catch (const InputError& e) {
@@ -260,14 +418,87 @@ void validate(const Config& c) {
   }
 }
 
-nn::NetworkSpec Config::network_spec(std::size_t n_inputs, std::size_t n_classes) const {
+nn::NetworkSpec Config::network_spec(std::size_t n_inputs, std::size_t n_classes,
+                                     const std::vector<std::size_t>& image_shape) const {
   nn::NetworkSpec spec;
   spec.n_inputs = n_inputs;
   nn::Activation hidden{};
   IP_CHECK(nn::parse_activation(network.activation, hidden));
-  for (const std::size_t width : network.layers) spec.layers.push_back({width, hidden});
+  if (network.stack.empty()) {
+    for (const std::size_t width : network.layers) spec.layers.push_back({width, hidden});
+  } else {
+    for (const LayerConfig& layer : network.stack) {
+      nn::LayerSpec l;
+      l.width = layer.units;
+      l.kernel = layer.size;
+      l.activation = hidden;
+      if (!layer.activation.empty()) IP_CHECK(nn::parse_activation(layer.activation, l.activation));
+      l.kind = layer.type == "conv"      ? nn::LayerKind::Conv2D
+               : layer.type == "maxpool" ? nn::LayerKind::MaxPool2D
+               : layer.type == "flatten" ? nn::LayerKind::Flatten
+                                         : nn::LayerKind::Dense;
+      spec.layers.push_back(l);
+    }
+  }
   spec.layers.push_back({n_classes, nn::Activation::Softmax});
+  const std::string origin = source.empty() ? std::string("config") : source.string();
+  const bool spatial = std::any_of(spec.layers.begin(), spec.layers.end(), [](const nn::LayerSpec& l) {
+    return l.kind == nn::LayerKind::Conv2D || l.kind == nn::LayerKind::MaxPool2D;
+  });
+  if (spatial) {
+    if (image_shape.size() == 3) {
+      spec.input_shape = {image_shape[0], image_shape[1], image_shape[2]};
+    } else {
+      // Plain features: a square number of them is taken as one channel of a square image.
+      const auto side = static_cast<std::size_t>(std::llround(std::sqrt(static_cast<double>(n_inputs))));
+      if (side * side != n_inputs) {
+        input_error("{}: [network].layers: conv and maxpool layers need image data (mnist, an IDX data set, "
+                    "or a square number of features); the data set has {} features", origin, n_inputs);
+      }
+      spec.input_shape = {1, side, side};
+    }
+  }
+  try {
+    nn::layer_shapes(spec);
+  } catch (const InputError& e) {
+    input_error("{}: [network].{}", origin, e.what());
+  }
   return spec;
+}
+
+nlohmann::json plane_layers_json(const nn::NetworkSpec& spec) {
+  using nlohmann::json;
+  json layers = json::array();
+  layers.push_back({{"index", 0}, {"name", "input"}, {"width", spec.n_inputs}, {"activation", "input"}});
+  const std::vector<nn::MapShape> shapes = nn::layer_shapes(spec);
+  std::size_t index = 0;
+  std::string carried = "linear";
+  for (std::size_t l = 0; l < spec.layers.size(); ++l) {
+    const nn::LayerSpec& layer = spec.layers[l];
+    const bool parameters = layer.kind == nn::LayerKind::Dense || layer.kind == nn::LayerKind::Conv2D;
+    if (parameters) carried = std::string(nn::to_string(layer.activation));
+    if (!nn::is_plane_layer(layer.kind)) continue;
+    const bool output = l + 1 == spec.layers.size();
+    json entry{{"index", ++index},
+               {"name", output ? std::string("output") : fmt::format("{}{}", nn::to_string(layer.kind), l + 1)},
+               {"width", shapes[l].size()},
+               {"activation", carried}};
+    if (layer.kind == nn::LayerKind::Conv2D || layer.kind == nn::LayerKind::MaxPool2D) {
+      entry["shape"] = {shapes[l].channels, shapes[l].height, shapes[l].width};
+    }
+    layers.push_back(entry);
+  }
+  return layers;
+}
+
+std::vector<std::string> Config::hidden_activations() const {
+  std::vector<std::string> names{network.activation};
+  for (const LayerConfig& layer : network.stack) {
+    if (!layer.activation.empty() && std::find(names.begin(), names.end(), layer.activation) == names.end()) {
+      names.push_back(layer.activation);
+    }
+  }
+  return names;
 }
 
 nn::QuantSpec Config::quant_spec() const {
@@ -292,7 +523,7 @@ std::vector<std::string> Config::estimator_names() const {
 
 nlohmann::json Config::to_json() const {
   using nlohmann::json;
-  return json{
+  json j{
       {"name", name},
       {"data", {{"dataset", data.dataset}, {"labels", data.labels}, {"test_fraction", data.test_fraction},
                 {"split_seed", data.split_seed}}},
@@ -309,6 +540,22 @@ nlohmann::json Config::to_json() const {
                       {"max_restarts", experiment.max_restarts},
                       {"estimators", experiment.estimators}}},
   };
+  if (!network.architecture.empty()) j["network"]["architecture"] = network.architecture;
+  if (!network.stack.empty()) {
+    json stack = json::array();
+    for (const LayerConfig& layer : network.stack) {
+      json l{{"type", layer.type}};
+      if (layer.units > 0) l["units"] = layer.units;
+      if (layer.size > 0) l["size"] = layer.size;
+      if (!layer.activation.empty()) l["activation"] = layer.activation;
+      stack.push_back(l);
+    }
+    j["network"]["layers"] = stack;
+  }
+  if (data.dataset == "idx" || data.dataset == "csv") j["data"]["dataset"] = json{{data.dataset, data.path}};
+  if (data.dataset == "csv") j["data"]["dataset"]["label_column"] = data.label_column;
+  if (data.subset > 0) j["data"]["subset"] = data.subset;
+  return j;
 }
 
 }  // namespace infoplane::experiment

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "infoplane/common.h"
+#include "infoplane/nn/pool.h"
 
 namespace infoplane::experiment {
 
@@ -121,8 +122,10 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
   }
   const std::size_t n = m_data.n_samples();
   const auto& layers = network.layers();
-  m_result.layers.assign(layers.size() + 1, LayerInfo{});
-  m_result.activations.resize(capture ? layers.size() + 1 : 0);
+  std::size_t n_plane = 0;
+  for (const auto& layer : layers) n_plane += nn::is_plane_layer(layer.kind) ? 1 : 0;
+  m_result.layers.assign(n_plane + 1, LayerInfo{});
+  m_result.activations.resize(capture ? n_plane + 1 : 0);
   m_result.layers[0] = m_input;
 
   // The distinct input rows are the first states. States are kept features x states
@@ -132,8 +135,10 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
   m_states = m_input_states;
   m_ids = m_input_ids;
 
+  std::size_t p = 0;  // information-plane layer
   for (std::size_t l = 0; l < layers.size(); ++l) {
-    const nn::DenseLayer<float>& layer = layers[l];
+    const nn::Layer<float>& layer = layers[l];
+    if (!nn::is_plane_layer(layer.kind)) continue;  // flatten: the same states
     const std::size_t width = layer.n_out;
     const std::size_t count = n_prev * width;
     m_z.resize(count);
@@ -142,25 +147,37 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
     m_codes_t.resize(count);
     m_codes.resize(count);
     m_local_ids.resize(n_prev);
-    dense_forward_columns(m_states.data(), n_prev, width_prev, layer.forward_weights().data(),
-                          layer.b.data(), width, m_z.data());
-    if (layer.activation == nn::Activation::Softmax) {
-      nn::softmax_columns(m_z.data(), m_a.data(), n_prev, width, m_softmax_scratch);
+    if (layer.kind == nn::LayerKind::MaxPool2D) {
+      nn::maxpool_forward(m_states.data(), n_prev, layer.in_shape, layer.kernel, m_a.data(), nullptr);
     } else {
-      nn::activate(layer.activation, m_z.data(), m_a.data(), count, 1);
+      if (layer.kind == nn::LayerKind::Dense) {
+        dense_forward_columns(m_states.data(), n_prev, width_prev, layer.forward_weights().data(),
+                              layer.b.data(), width, m_z.data());
+      } else {
+        nn::conv2d_forward(m_states.data(), n_prev, layer.in_shape, layer.forward_weights().data(),
+                           layer.b.data(), layer.out_shape.channels, layer.kernel, m_z.data());
+      }
+      if (layer.activation == nn::Activation::Softmax) {
+        nn::softmax_columns(m_z.data(), m_a.data(), n_prev, width, m_softmax_scratch);
+      } else {
+        nn::activate(layer.activation, m_z.data(), m_a.data(), count, 1);
+      }
     }
     const nn::QuantGrid grid = network.evaluation_grid(l);
     nn::quantize(m_a.data(), m_q.data(), m_codes_t.data(), count, grid);
+    // Pooled values are already on the grid: forwarded as they are.
+    if (layer.kind == nn::LayerKind::MaxPool2D) std::copy(m_a.begin(), m_a.end(), m_q.begin());
     for (std::size_t f = 0; f < width; ++f) {
       const std::uint32_t* column = m_codes_t.data() + f * n_prev;
       for (std::size_t s = 0; s < n_prev; ++s) m_codes[s * width + f] = column[s];
     }
-    if (m_counters.size() <= l) m_counters.resize(l + 1);
+    if (m_counters.size() <= p) m_counters.resize(p + 1);
     const std::size_t n_states =
-        m_counters[l].assign({m_codes.data(), n_prev, width}, m_local_ids, grid.max_code);
+        m_counters[p].assign({m_codes.data(), n_prev, width}, m_local_ids, grid.max_code);
+    ++p;
     if (capture) {
       // m_ids still holds each sample's state of the previous layer, the column of m_a.
-      std::vector<float>& rows = m_result.activations[l + 1];
+      std::vector<float>& rows = m_result.activations[p];
       rows.resize(n * width);
       for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t f = 0; f < width; ++f) rows[i * width + f] = m_a[f * n_prev + m_ids[i]];
@@ -168,8 +185,9 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
     }
     for (std::uint32_t& id : m_ids) id = m_local_ids[id];
 
-    LayerInfo& out = m_result.layers[l + 1];
+    LayerInfo& out = m_result.layers[p];
     std::tie(out.min, out.max) = nn::value_range(m_a.data(), count);
+    out.activation = layer.activation;
     out.n_states = n_states;
     if (with_info) {
       const info::DiscreteInfo info =
@@ -213,8 +231,10 @@ const Evaluation& Evaluator::evaluate_full(const nn::Network<float>& network, bo
   const nn::QuantSpec& quant = network.quant();
   const std::size_t n = m_data.n_samples();
   const auto& layers = network.layers();
-  m_result.layers.assign(layers.size() + 1, LayerInfo{});
-  m_result.activations.resize(capture ? layers.size() + 1 : 0);
+  std::size_t n_plane = 0;
+  for (const auto& layer : layers) n_plane += nn::is_plane_layer(layer.kind) ? 1 : 0;
+  m_result.layers.assign(n_plane + 1, LayerInfo{});
+  m_result.activations.resize(capture ? n_plane + 1 : 0);
   m_result.layers[0] = m_input;
 
   std::vector<float> input(m_data.x.data(), m_data.x.data() + n * m_data.n_features());
@@ -222,21 +242,37 @@ const Evaluation& Evaluator::evaluate_full(const nn::Network<float>& network, bo
   std::vector<float> a;
   std::vector<float> q;
   std::vector<double> levels;
+  std::size_t p = 0;
   for (std::size_t l = 0; l < layers.size(); ++l) {
-    const nn::DenseLayer<float>& layer = layers[l];
+    const nn::Layer<float>& layer = layers[l];
+    if (!nn::is_plane_layer(layer.kind)) continue;  // flatten: the same values, rows unchanged
     const std::size_t width = layer.n_out;
     a.resize(n * width);
     q.resize(n * width);
     m_codes.resize(n * width);
     m_z.resize(n * width);
-    dense_forward_rows(input.data(), n, width_prev, layer.forward_weights().data(), layer.b.data(),
-                       width, m_z.data());
-    nn::activate(layer.activation, m_z.data(), a.data(), n, width);
-    const bool range_from_data = quant.quantized() && quant.rule == nn::RangeRule::Reference &&
+    const bool pool = layer.kind == nn::LayerKind::MaxPool2D;
+    if (pool) {
+      nn::maxpool_forward_naive(input.data(), n, layer.in_shape, layer.kernel, a.data());
+    } else {
+      if (layer.kind == nn::LayerKind::Dense) {
+        dense_forward_rows(input.data(), n, width_prev, layer.forward_weights().data(), layer.b.data(),
+                           width, m_z.data());
+      } else {
+        nn::conv2d_forward_naive(input.data(), n, layer.in_shape, layer.forward_weights().data(),
+                                 layer.b.data(), layer.out_shape.channels, layer.kernel, m_z.data());
+      }
+      nn::activate(layer.activation, m_z.data(), a.data(), n, width);
+    }
+    const bool range_from_data = !pool && quant.quantized() && quant.rule == nn::RangeRule::Reference &&
                                  (layer.activation == nn::Activation::Tanh ||
                                   layer.activation == nn::Activation::Linear);
-    if (!quant.quantized()) {
+    if (!quant.quantized() || pool) {
       q = a;
+      if (pool && quant.quantized() && quant.rule == nn::RangeRule::Epoch) {
+        m_z.resize(n * width);
+        nn::quantize(a.data(), m_z.data(), m_codes.data(), n * width, network.evaluation_grid(l));
+      }
     } else if (!range_from_data) {
       nn::quantize(a.data(), q.data(), m_codes.data(), n * width, network.evaluation_grid(l));
     } else {
@@ -251,9 +287,11 @@ const Evaluation& Evaluator::evaluate_full(const nn::Network<float>& network, bo
       }
     }
 
-    LayerInfo& out = m_result.layers[l + 1];
+    ++p;
+    LayerInfo& out = m_result.layers[p];
     std::tie(out.min, out.max) = nn::value_range(a.data(), a.size());
-    if (capture) m_result.activations[l + 1] = a;
+    out.activation = layer.activation;
+    if (capture) m_result.activations[p] = a;
     // Codes of the layer's states: the quantizer's own under the epoch rule.
     std::uint32_t max_code = UINT32_MAX;
     if (quant.quantized() && quant.rule == nn::RangeRule::Epoch) {
@@ -272,8 +310,8 @@ const Evaluation& Evaluator::evaluate_full(const nn::Network<float>& network, bo
       }
     }
     m_ids.resize(n);
-    if (m_counters.size() <= l) m_counters.resize(l + 1);
-    const std::size_t n_states = m_counters[l].assign({m_codes.data(), n, width}, m_ids, max_code);
+    if (m_counters.size() <= p - 1) m_counters.resize(p);
+    const std::size_t n_states = m_counters[p - 1].assign({m_codes.data(), n, width}, m_ids, max_code);
     out.n_states = n_states;
     if (with_info) {
       const info::DiscreteInfo info =

@@ -7,7 +7,9 @@
 #include <optional>
 
 #include "infoplane/common.h"
+#include "infoplane/data/mnist.h"
 #include "infoplane/data/szt.h"
+#include "infoplane/data/table.h"
 #include "infoplane/experiment/evaluation.h"
 #include "infoplane/info/estimator.h"
 #include "infoplane/random.h"
@@ -15,11 +17,25 @@
 namespace infoplane::experiment {
 
 data::Dataset load_dataset(const Config& config) {
-  IP_CHECK(config.data.dataset == "szt");
-  const std::filesystem::path labels =
-      config.data.labels.empty() ? data::data_dir() / "szt" / "labels.txt" : std::filesystem::path(config.data.labels);
-  data::Dataset dataset = data::load_szt(labels);
-  data::stratified_split(dataset, config.data.test_fraction, config.data.split_seed);
+  data::Dataset dataset;
+  if (config.data.dataset == "mnist") {
+    dataset = data::load_mnist();
+  } else if (config.data.dataset == "idx") {
+    dataset = data::load_idx_dataset(config.data.path, std::filesystem::path(config.data.path).filename().string());
+  } else if (config.data.dataset == "csv") {
+    dataset = data::load_csv_dataset(config.data.path, config.data.label_column);
+  } else {
+    IP_CHECK(config.data.dataset == "szt");
+    const std::filesystem::path labels =
+        config.data.labels.empty() ? data::data_dir() / "szt" / "labels.txt" : std::filesystem::path(config.data.labels);
+    dataset = data::load_szt(labels);
+  }
+  // Subset first, so that a stratified split is made among the kept rows; an official
+  // split (mnist, idx) keeps its proportions.
+  data::take_subset(dataset, config.data.subset);
+  if (dataset.train.empty() && dataset.test.empty()) {
+    data::stratified_split(dataset, config.data.test_fraction, config.data.split_seed);
+  }
   return dataset;
 }
 
@@ -66,7 +82,7 @@ void estimate_layers(const Config& config, const data::Dataset& dataset, const E
     for (std::size_t l = 1; l < eval.layers.size(); ++l) {
       const std::size_t width = eval.activations[l].size() / n;
       const bool output = l + 1 == eval.layers.size();
-      const info::LayerContext context{output ? std::string_view("softmax") : std::string_view(config.network.activation),
+      const info::LayerContext context{output ? std::string_view("softmax") : nn::to_string(eval.layers[l].activation),
                                        run_range};
       const info::PlaneMi mi = estimator->estimate({eval.activations[l].data(), n, width}, dataset.y,
                                                    dataset.n_classes, context);
@@ -83,11 +99,13 @@ struct Attempt {
 Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evaluator& evaluator,
                       std::size_t index, Rng& rng, RepetitionResult& result,
                       const ProgressFn& progress, Estimators& estimators, Pass& pass) {
-  const std::size_t n_layers = config.network.layers.size() + 1;
   const std::size_t epochs = config.training.epochs;
   const std::size_t batch = config.training.batch_size;
   const std::size_t d = dataset.n_features();
-  nn::Network<float> network(config.network_spec(d, dataset.n_classes), config.quant_spec(), batch, rng);
+  nn::Network<float> network(config.network_spec(d, dataset.n_classes, dataset.image_shape), config.quant_spec(),
+                             batch, rng);
+  std::size_t n_layers = 0;
+  for (const auto& layer : network.layers()) n_layers += nn::is_plane_layer(layer.kind) ? 1 : 0;
 
   if (!pass.global) {
     result.accuracy.clear();

@@ -1,10 +1,11 @@
-/// @brief Dense quantization-aware network: initialisation, forward/backward, loss, Adam.
+/// @brief Quantization-aware network: initialisation, forward/backward, loss, Adam.
 #include "infoplane/nn/network.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include "infoplane/common.h"
+#include "infoplane/nn/pool.h"
 
 namespace infoplane::nn {
 
@@ -17,6 +18,52 @@ std::string_view to_string(Activation activation) {
     case Activation::Softmax: return "softmax";
   }
   return "?";
+}
+
+std::string_view to_string(LayerKind kind) {
+  switch (kind) {
+    case LayerKind::Dense: return "dense";
+    case LayerKind::Conv2D: return "conv";
+    case LayerKind::MaxPool2D: return "maxpool";
+    case LayerKind::Flatten: return "flatten";
+  }
+  return "?";
+}
+
+std::vector<MapShape> layer_shapes(const NetworkSpec& spec) {
+  MapShape shape = spec.input_shape;
+  if (shape.size() == 0) shape = {spec.n_inputs, 1, 1};
+  IP_CHECK(shape.size() == spec.n_inputs, "input shape {}x{}x{} for {} inputs", shape.channels,
+           shape.height, shape.width, spec.n_inputs);
+  std::vector<MapShape> shapes;
+  for (std::size_t l = 0; l < spec.layers.size(); ++l) {
+    const LayerSpec& layer = spec.layers[l];
+    switch (layer.kind) {
+      case LayerKind::Dense:
+        shape = {layer.width, 1, 1};
+        break;
+      case LayerKind::Conv2D:
+        if (layer.kernel == 0 || layer.kernel > shape.height || layer.kernel > shape.width) {
+          input_error("layers[{}]: a {}x{} convolution does not fit its {}x{}x{} input", l, layer.kernel,
+                      layer.kernel, shape.channels, shape.height, shape.width);
+        }
+        shape = conv2d_output(shape, layer.width, layer.kernel);
+        break;
+      case LayerKind::MaxPool2D:
+        if (layer.kernel == 0 || layer.kernel > shape.height || layer.kernel > shape.width) {
+          input_error("layers[{}]: a {}x{} max pooling window does not fit its {}x{}x{} input", l,
+                      layer.kernel, layer.kernel, shape.channels, shape.height, shape.width);
+        }
+        shape = maxpool_output(shape, layer.kernel);
+        break;
+      case LayerKind::Flatten:
+        shape = {shape.size(), 1, 1};
+        break;
+    }
+    if (shape.size() == 0) input_error("layers[{}]: the layer has no outputs", l);
+    shapes.push_back(shape);
+  }
+  return shapes;
 }
 
 bool parse_activation(std::string_view name, Activation& activation) {
@@ -147,49 +194,62 @@ Network<S>::Network(const NetworkSpec& spec, const QuantSpec& quant, std::size_t
                     Rng& rng)
     : m_n_inputs(spec.n_inputs), m_quant(quant), m_max_batch(max_batch) {
   IP_CHECK(spec.n_inputs > 0 && !spec.layers.empty());
-  std::size_t n_in = spec.n_inputs;
-  for (const LayerSpec& layer_spec : spec.layers) {
-    DenseLayer<S> layer;
-    layer.n_in = n_in;
-    layer.n_out = layer_spec.width;
-    layer.activation = layer_spec.activation;
-    if (quant.quantized()) {
-      layer.weight_bits = quant.weight_bits;
-      if (quant.rule == RangeRule::Reference && uses_moving_average(layer.activation)) {
-        layer.weight_bits = quant.bits;
+  const std::vector<MapShape> shapes = layer_shapes(spec);
+  MapShape in_shape = spec.input_shape.size() == 0 ? MapShape{spec.n_inputs, 1, 1} : spec.input_shape;
+  Activation carried = Activation::Linear;
+  for (std::size_t l = 0; l < spec.layers.size(); ++l) {
+    const LayerSpec& layer_spec = spec.layers[l];
+    Layer<S> layer;
+    layer.kind = layer_spec.kind;
+    layer.in_shape = in_shape;
+    layer.out_shape = shapes[l];
+    layer.n_in = in_shape.size();
+    layer.n_out = shapes[l].size();
+    layer.kernel = layer_spec.kernel;
+    layer.activation = layer.has_parameters() ? layer_spec.activation : carried;
+    carried = layer.activation;
+    if (layer.has_parameters()) {
+      if (quant.quantized()) {
+        layer.weight_bits = quant.weight_bits;
+        if (quant.rule == RangeRule::Reference && uses_moving_average(layer.activation)) {
+          layer.weight_bits = quant.bits;
+        }
       }
+      const bool conv = layer.kind == LayerKind::Conv2D;
+      const auto in = static_cast<Eigen::Index>(conv ? in_shape.channels * layer.kernel * layer.kernel : layer.n_in);
+      const auto out = static_cast<Eigen::Index>(layer_spec.width);
+      layer.w.resize(in, out);
+      // std 1/sqrt(width of the layer's output): units, or channels of a convolution.
+      const double stddev = 1.0 / std::sqrt(static_cast<double>(layer_spec.width));
+      for (Eigen::Index i = 0; i < in; ++i) {
+        for (Eigen::Index j = 0; j < out; ++j) layer.w(i, j) = static_cast<S>(truncated_normal(rng, stddev));
+      }
+      layer.b = RowVector<S>::Zero(out);
+      layer.gw = Matrix<S>::Zero(in, out);
+      layer.m_w = Matrix<S>::Zero(in, out);
+      layer.v_w = Matrix<S>::Zero(in, out);
+      layer.gb = RowVector<S>::Zero(out);
+      layer.m_b = RowVector<S>::Zero(out);
+      layer.v_b = RowVector<S>::Zero(out);
+      layer.wq = layer.w;
+      layer.z.resize(max_batch * layer.n_out);
+      layer.a.resize(max_batch * layer.n_out);
     }
-    const auto in = static_cast<Eigen::Index>(n_in);
-    const auto out = static_cast<Eigen::Index>(layer_spec.width);
-    layer.w.resize(in, out);
-    const double stddev = 1.0 / std::sqrt(static_cast<double>(layer_spec.width));
-    for (Eigen::Index i = 0; i < in; ++i) {
-      for (Eigen::Index j = 0; j < out; ++j) layer.w(i, j) = static_cast<S>(truncated_normal(rng, stddev));
-    }
-    layer.b = RowVector<S>::Zero(out);
-    layer.gw = Matrix<S>::Zero(in, out);
-    layer.m_w = Matrix<S>::Zero(in, out);
-    layer.v_w = Matrix<S>::Zero(in, out);
-    layer.gb = RowVector<S>::Zero(out);
-    layer.m_b = RowVector<S>::Zero(out);
-    layer.v_b = RowVector<S>::Zero(out);
-    layer.wq = layer.w;
-    layer.z.resize(max_batch * layer_spec.width);
-    layer.a.resize(max_batch * layer_spec.width);
-    layer.q.resize(max_batch * layer_spec.width);
-    layer.g.resize(max_batch * layer_spec.width);
+    if (layer.kind == LayerKind::MaxPool2D) layer.arg.resize(max_batch * layer.n_out);
+    layer.q.resize(max_batch * layer.n_out);
+    layer.g.resize(max_batch * layer.n_out);
     m_layers.push_back(std::move(layer));
-    n_in = layer_spec.width;
+    in_shape = shapes[l];
   }
 }
 
 template <typename S>
 void Network<S>::begin_epoch() {
-  for (DenseLayer<S>& layer : m_layers) layer.epoch_seen = false;
+  for (Layer<S>& layer : m_layers) layer.epoch_seen = false;
 }
 
 template <typename S>
-void Network<S>::quantize_weights(DenseLayer<S>& layer) {
+void Network<S>::quantize_weights(Layer<S>& layer) {
   const S lo = std::min(layer.w.minCoeff(), S(0));
   const S hi = std::max(layer.w.maxCoeff(), S(0));
   layer.weight_grid = make_grid(static_cast<float>(lo), static_cast<float>(hi), layer.weight_bits, true);
@@ -198,7 +258,7 @@ void Network<S>::quantize_weights(DenseLayer<S>& layer) {
 }
 
 template <typename S>
-void Network<S>::quantize_output(DenseLayer<S>& layer, std::size_t n) {
+void Network<S>::quantize_output(Layer<S>& layer, std::size_t n) {
   const std::size_t count = n * layer.n_out;
   const S* a = layer.a.data();
   S* q = layer.q.data();
@@ -228,25 +288,50 @@ template <typename S>
 S Network<S>::forward_backward(const S* x, std::span<const std::uint32_t> labels, std::size_t n) {
   IP_CHECK(labels.size() >= n && n <= m_max_batch && n > 0);
   for (std::size_t l = 0; l < m_layers.size(); ++l) {
-    DenseLayer<S>& layer = m_layers[l];
-    if (layer.weight_bits > 0) quantize_weights(layer);
+    Layer<S>& layer = m_layers[l];
     const S* input = l == 0 ? x : m_layers[l - 1].q.data();
-    dense_forward(input, n, layer.n_in, layer.forward_weights().data(), layer.b.data(),
-                  layer.n_out, layer.z.data());
-    if (layer.activation == Activation::Softmax) {
-      softmax_columns(layer.z.data(), layer.a.data(), n, layer.n_out, m_scratch);
-    } else {
-      activate(layer.activation, layer.z.data(), layer.a.data(), n * layer.n_out, 1);
+    switch (layer.kind) {
+      case LayerKind::Dense:
+      case LayerKind::Conv2D:
+        if (layer.weight_bits > 0) quantize_weights(layer);
+        if (layer.kind == LayerKind::Dense) {
+          dense_forward(input, n, layer.n_in, layer.forward_weights().data(), layer.b.data(),
+                        layer.n_out, layer.z.data());
+        } else {
+          conv2d_forward(input, n, layer.in_shape, layer.forward_weights().data(), layer.b.data(),
+                         layer.out_shape.channels, layer.kernel, layer.z.data());
+        }
+        if (layer.activation == Activation::Softmax) {
+          softmax_columns(layer.z.data(), layer.a.data(), n, layer.n_out, m_scratch);
+        } else {
+          activate(layer.activation, layer.z.data(), layer.a.data(), n * layer.n_out, 1);
+        }
+        quantize_output(layer, n);
+        break;
+      case LayerKind::MaxPool2D:
+        maxpool_forward(input, n, layer.in_shape, layer.kernel, layer.q.data(), layer.arg.data());
+        break;
+      case LayerKind::Flatten:
+        flatten_forward(input, n * layer.n_in, layer.q.data());
+        break;
     }
-    quantize_output(layer, n);
   }
 
-  DenseLayer<S>& out = m_layers.back();
+  Layer<S>& out = m_layers.back();
   const S loss = cross_entropy(out.q.data(), labels, n, out.n_out, out.g.data());
   for (std::size_t l = m_layers.size(); l-- > 0;) {
-    DenseLayer<S>& layer = m_layers[l];
+    Layer<S>& layer = m_layers[l];
     const std::size_t count = n * layer.n_out;
     S* g = layer.g.data();
+    S* g_in = l == 0 ? nullptr : m_layers[l - 1].g.data();
+    if (layer.kind == LayerKind::MaxPool2D) {
+      if (g_in != nullptr) maxpool_backward(g, layer.arg.data(), n, layer.in_shape, layer.kernel, g_in);
+      continue;
+    }
+    if (layer.kind == LayerKind::Flatten) {
+      if (g_in != nullptr) flatten_forward(g, count, g_in);
+      continue;
+    }
     if (m_quant.quantized() && m_quant.rule == RangeRule::Reference) {
       quantize_backward(layer.a.data(), g, count, layer.grid);
     }
@@ -256,9 +341,13 @@ S Network<S>::forward_backward(const S* x, std::span<const std::uint32_t> labels
       activate_backward(layer.activation, layer.z.data(), layer.a.data(), g, count, 1);
     }
     const S* input = l == 0 ? x : m_layers[l - 1].q.data();
-    S* g_in = l == 0 ? nullptr : m_layers[l - 1].g.data();
-    dense_backward(input, g, n, layer.n_in, layer.forward_weights().data(), layer.n_out,
-                   layer.gw.data(), layer.gb.data(), g_in);
+    if (layer.kind == LayerKind::Dense) {
+      dense_backward(input, g, n, layer.n_in, layer.forward_weights().data(), layer.n_out,
+                     layer.gw.data(), layer.gb.data(), g_in);
+    } else {
+      conv2d_backward(input, g, n, layer.in_shape, layer.forward_weights().data(),
+                      layer.out_shape.channels, layer.kernel, layer.gw.data(), layer.gb.data(), g_in);
+    }
   }
   return loss;
 }
@@ -277,7 +366,8 @@ void Network<S>::adam_step(const AdamSpec& adam) {
     v.array() = b2 * v.array() + (S(1) - b2) * grad.array().square();
     param.array() -= lr_t * m.array() / (v.array().sqrt() + eps);
   };
-  for (DenseLayer<S>& layer : m_layers) {
+  for (Layer<S>& layer : m_layers) {
+    if (!layer.has_parameters()) continue;
     update(layer.w, layer.gw, layer.m_w, layer.v_w);
     update(layer.b, layer.gb, layer.m_b, layer.v_b);
   }
@@ -285,7 +375,9 @@ void Network<S>::adam_step(const AdamSpec& adam) {
 
 template <typename S>
 QuantGrid Network<S>::evaluation_grid(std::size_t l) const {
-  const DenseLayer<S>& layer = m_layers.at(l);
+  while (l > 0 && !m_layers.at(l).has_parameters()) --l;
+  const Layer<S>& layer = m_layers.at(l);
+  IP_CHECK(layer.has_parameters(), "no quantizing layer at or before layer {}", l);
   if (m_quant.rule == RangeRule::Epoch) {
     return make_grid(layer.epoch_lo, layer.epoch_hi, m_quant.bits, false);
   }
@@ -296,7 +388,7 @@ QuantGrid Network<S>::evaluation_grid(std::size_t l) const {
 template <typename S>
 std::size_t Network<S>::n_parameters() const {
   std::size_t n = 0;
-  for (const DenseLayer<S>& layer : m_layers) n += static_cast<std::size_t>(layer.w.size() + layer.b.size());
+  for (const Layer<S>& layer : m_layers) n += static_cast<std::size_t>(layer.w.size() + layer.b.size());
   return n;
 }
 
@@ -304,7 +396,7 @@ template <typename S>
 std::vector<S> Network<S>::parameters() const {
   std::vector<S> out;
   out.reserve(n_parameters());
-  for (const DenseLayer<S>& layer : m_layers) {
+  for (const Layer<S>& layer : m_layers) {
     out.insert(out.end(), layer.w.data(), layer.w.data() + layer.w.size());
     out.insert(out.end(), layer.b.data(), layer.b.data() + layer.b.size());
   }
@@ -315,7 +407,7 @@ template <typename S>
 void Network<S>::set_parameters(std::span<const S> values) {
   IP_CHECK(values.size() == n_parameters());
   std::size_t at = 0;
-  for (DenseLayer<S>& layer : m_layers) {
+  for (Layer<S>& layer : m_layers) {
     std::copy_n(values.data() + at, layer.w.size(), layer.w.data());
     at += static_cast<std::size_t>(layer.w.size());
     std::copy_n(values.data() + at, layer.b.size(), layer.b.data());
@@ -327,7 +419,7 @@ template <typename S>
 std::vector<S> Network<S>::gradients() const {
   std::vector<S> out;
   out.reserve(n_parameters());
-  for (const DenseLayer<S>& layer : m_layers) {
+  for (const Layer<S>& layer : m_layers) {
     out.insert(out.end(), layer.gw.data(), layer.gw.data() + layer.gw.size());
     out.insert(out.end(), layer.gb.data(), layer.gb.data() + layer.gb.size());
   }

@@ -53,7 +53,8 @@ TEST(Config, ErrorsNameFileKeyAndExpectedValue) {
   EXPECT_EQ(error_of("[network]\nlayers = [10, 0]\n"),
             "test.toml: [network].layers[1] must be a positive integer (a layer width), got integer 0");
   EXPECT_EQ(error_of("[data]\ndataset = \"cifar\"\n"),
-            "test.toml: [data].dataset must be one of: szt, got 'cifar'");
+            "test.toml: [data].dataset must be one of: szt, mnist, { idx = \"DIR\" }, { csv = \"FILE\" }, "
+            "got 'cifar'");
   EXPECT_EQ(error_of("[experiment]\nrepetitions = 0\n"),
             "test.toml: [experiment].repetitions must be in [1, 100000], got 0");
 }

@@ -24,6 +24,9 @@ struct Dataset {
   std::size_t n_classes = 0;
   std::vector<std::uint32_t> train;
   std::vector<std::uint32_t> test;
+  /// {channels, height, width} of image data (features ordered channel, row, column);
+  /// empty for data without a spatial layout.
+  std::vector<std::size_t> image_shape;
 
   std::size_t n_samples() const { return y.size(); }
   std::size_t n_features() const { return static_cast<std::size_t>(x.cols()); }

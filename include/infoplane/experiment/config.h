@@ -14,14 +14,33 @@
 namespace infoplane::experiment {
 
 struct DataConfig {
-  std::string dataset = "szt";  ///< "szt"
+  /// "szt", "mnist" (shipped), "idx" (`path`: a folder of IDX files in MNIST's layout) or
+  /// "csv" (`path`: a CSV file of features and a label column).
+  std::string dataset = "szt";
+  std::string path;             ///< folder (idx) or file (csv)
+  long label_column = -1;       ///< csv: 0-based, negative counts from the end
   std::string labels;           ///< SZT labels file; empty = the shipped data/szt/labels.txt
-  double test_fraction = 0.2;
+  double test_fraction = 0.2;   ///< szt and csv (mnist and idx have an official split)
   std::uint64_t split_seed = 1000;
+  std::size_t subset = 0;       ///< 0 = all samples, else the first n (data::take_subset)
+};
+
+/// One hidden layer of a layer stack.
+struct LayerConfig {
+  std::string type = "dense";  ///< dense, conv, maxpool, flatten
+  std::size_t units = 0;       ///< dense: width; conv: output channels
+  std::size_t size = 0;        ///< conv: kernel size k (k x k); maxpool: window (and stride)
+  std::string activation;      ///< dense, conv; empty = the network's activation
 };
 
 struct NetworkConfig {
-  std::vector<std::size_t> layers{10, 7, 5, 4, 3};  ///< hidden widths; softmax output follows
+  /// A named network of the paper ("bottleneck-2", "bottleneck-4", "hourglass", "4x10",
+  /// "conv"), which fixes `layers`/`stack` and (unless given) a relu activation; or empty.
+  std::string architecture;
+  std::vector<std::size_t> layers{10, 7, 5, 4, 3};  ///< hidden dense widths; softmax output follows
+  /// Hidden layers given as tables (conv, maxpool, flatten, dense); when non-empty it
+  /// replaces `layers`.
+  std::vector<LayerConfig> stack;
   std::string activation = "tanh";
 };
 
@@ -59,14 +78,26 @@ struct Config {
   TrainingConfig training;
   ExperimentConfig experiment;
 
-  /// The network's layer specs for a data set with n_inputs features and n_classes classes.
-  nn::NetworkSpec network_spec(std::size_t n_inputs, std::size_t n_classes) const;
+  /// The network's layer specs for a data set with n_inputs features and n_classes classes;
+  /// conv and maxpool layers see the input as the map `image_shape` ({channels, height,
+  /// width}); without one, a square number of features is one channel of a square image.
+  /// Throws InputError when a layer does not fit the data.
+  nn::NetworkSpec network_spec(std::size_t n_inputs, std::size_t n_classes,
+                               const std::vector<std::size_t>& image_shape = {}) const;
+  /// The hidden activations used (for estimators' checks).
+  std::vector<std::string> hidden_activations() const;
   nn::QuantSpec quant_spec() const;
   /// The `estimator` column of mi.csv for each entry of experiment.estimators: canonical
   /// specs; "exact" of an unquantized network is "exact:levels=2^32" (the reference rule).
   std::vector<std::string> estimator_names() const;
   nlohmann::json to_json() const;
 };
+
+/// The manifest's description of the information-plane layers of `spec`: index 0 the
+/// input, then one object per plane layer (every layer but flatten) with its index, name
+/// ("dense3", "conv1", "maxpool2", "output"; the number is the network layer's, from 1),
+/// width (features), activation and, for feature maps, shape [channels, height, width].
+nlohmann::json plane_layers_json(const nn::NetworkSpec& spec);
 
 /// Reads and validates a TOML config. Unknown keys, wrong types and bad values throw
 /// InputError naming the file, the key and the expected value.

@@ -8,6 +8,11 @@
 /// Full path (reference range rule, or an unquantized network): all samples through every
 /// layer, in chunks, and each layer's states counted on their own, as the reference code
 /// does.
+///
+/// Information-plane layers: every dense, convolution and max-pooling layer (the latter's
+/// state is a function of the convolution's before it, so the data-processing inequality
+/// holds through it too); a flatten layer is not one, its state being its input's. A
+/// max-pooling layer's codes are those of its values on the grid of the layer before it.
 #pragma once
 
 #include <cstddef>
@@ -27,10 +32,11 @@ struct LayerInfo {
   std::size_t n_states = 0;
   float min = 0.0f;   ///< smallest / largest activation value over the data (before quantization)
   float max = 0.0f;
+  nn::Activation activation = nn::Activation::Linear;  ///< of the layer (carried through pooling)
 };
 
 struct Evaluation {
-  std::vector<LayerInfo> layers;  ///< index 0 is the input X, then one per network layer
+  std::vector<LayerInfo> layers;  ///< index 0 is the input X, then one per information-plane layer
   double train_accuracy = 0.0;
   double test_accuracy = 0.0;
   /// With `capture`: each layer's activations before quantization, per sample

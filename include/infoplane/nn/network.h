@@ -1,7 +1,11 @@
-/// @brief A feed-forward network of dense layers with k-bit quantization-aware training.
+/// @brief A feed-forward network of dense, convolution, max-pooling and flatten layers with
+/// k-bit quantization-aware training.
 ///
-/// Each layer computes z = x W + b (W: n_in x n_out, row-major), a = f(z), and passes
-/// q = quantize(a) to the next layer. Trained with softmax cross-entropy and Adam.
+/// A dense layer computes z = x W + b (W: n_in x n_out, row-major), a = f(z), and passes
+/// q = quantize(a) to the next layer; a convolution layer does the same with z = conv(x, W)
+/// + b (nn/conv2d.h). Max pooling passes the window maxima of its (already quantized) input
+/// on, flatten its input unchanged (nn/pool.h): neither has parameters or a quantizer.
+/// Trained with softmax cross-entropy and Adam.
 /// Batch layout: features x samples, each feature one contiguous row of n samples, so that
 /// the hand-written kernels run over rows of the batch length (256) whatever the tiny layer
 /// widths (2..12); Eigen's GEMM on these shapes is dominated by packing overhead.
@@ -16,6 +20,7 @@
 #include <Eigen/Core>
 
 #include "infoplane/nn/activation.h"
+#include "infoplane/nn/conv2d.h"
 #include "infoplane/nn/quantizer.h"
 #include "infoplane/random.h"
 
@@ -39,15 +44,32 @@ enum class RangeRule {
   Reference,
 };
 
+enum class LayerKind { Dense, Conv2D, MaxPool2D, Flatten };
+
+/// "dense", "conv", "maxpool", "flatten".
+std::string_view to_string(LayerKind kind);
+
 struct LayerSpec {
-  std::size_t width = 0;
-  Activation activation = Activation::Tanh;
+  std::size_t width = 0;  ///< dense: units; conv: output channels; others: unused
+  Activation activation = Activation::Tanh;  ///< dense and conv layers
+  LayerKind kind = LayerKind::Dense;
+  std::size_t kernel = 0;  ///< conv: k of the k x k kernel; maxpool: the window (and stride)
 };
 
 struct NetworkSpec {
   std::size_t n_inputs = 0;
   std::vector<LayerSpec> layers;  ///< the last one is the output layer
+  /// The input as a feature map (needed by conv and maxpool layers); all 0: n_inputs x 1 x 1.
+  MapShape input_shape{0, 0, 0};
 };
+
+/// Number of features each layer of `spec` outputs, with the feature map shapes; throws
+/// InputError when a kernel or window does not fit its input ("layers[i]: ...").
+std::vector<MapShape> layer_shapes(const NetworkSpec& spec);
+
+/// Whether layer l of a network is an information-plane layer: every layer except
+/// flatten, whose state is its input's state with the features renamed.
+inline bool is_plane_layer(LayerKind kind) { return kind != LayerKind::Flatten; }
 
 struct QuantSpec {
   int bits = 8;         ///< 2..16, or k_unquantized_bits for a float network
@@ -65,16 +87,23 @@ struct AdamSpec {
   double epsilon = 1e-7;
 };
 
-/// One dense layer: parameters, optimiser state, quantizer state and batch buffers.
+/// One layer: parameters, optimiser state, quantizer state and batch buffers.
 template <typename S>
-struct DenseLayer {
-  std::size_t n_in = 0;
-  std::size_t n_out = 0;
+struct Layer {
+  LayerKind kind = LayerKind::Dense;
+  std::size_t n_in = 0;   ///< features per sample coming in
+  std::size_t n_out = 0;  ///< features per sample going out
+  MapShape in_shape;      ///< conv / maxpool: the input map (dense: n_in x 1 x 1)
+  MapShape out_shape;
+  std::size_t kernel = 0;
+  /// Dense and conv: the activation applied. Maxpool and flatten apply none; they carry
+  /// the activation of the layer that produced their input (for estimators' bounds).
   Activation activation = Activation::Tanh;
   int weight_bits = 0;  ///< 0 = float weights
 
-  Matrix<S> w, gw, m_w, v_w;     ///< n_in x n_out
-  RowVector<S> b, gb, m_b, v_b;  ///< 1 x n_out
+  /// Dense: n_in x n_out; conv: (c_in k k) x c_out; none for maxpool and flatten.
+  Matrix<S> w, gw, m_w, v_w;
+  RowVector<S> b, gb, m_b, v_b;  ///< 1 x units (dense) or channels (conv)
   Matrix<S> wq;                  ///< quantized weights used by the forward pass (weight_bits > 0)
   QuantGrid weight_grid;
 
@@ -86,9 +115,15 @@ struct DenseLayer {
 
   // Batch buffers, n_out x n (features x samples, contiguous) for the current batch of n.
   std::vector<S> z, a, q, g;
+  std::vector<std::uint32_t> arg;  ///< maxpool: input feature of each maximum
 
   const Matrix<S>& forward_weights() const { return weight_bits > 0 ? wq : w; }
+  /// Dense and conv layers have parameters and quantize their output.
+  bool has_parameters() const { return kind == LayerKind::Dense || kind == LayerKind::Conv2D; }
 };
+
+template <typename S>
+using DenseLayer = Layer<S>;
 
 template <typename S>
 class Network {
@@ -118,11 +153,12 @@ class Network {
 
   /// The grid the evaluation pass uses for layer l: the epoch's range (epoch rule), the
   /// moving averages (reference rule, relu/softmax). Not defined for tanh layers under the
-  /// reference rule, whose range comes from the evaluated data itself.
+  /// reference rule, whose range comes from the evaluated data itself. A maxpool or
+  /// flatten layer's values lie on the grid of the nearest quantizing layer before it.
   QuantGrid evaluation_grid(std::size_t l) const;
 
-  std::vector<DenseLayer<S>>& layers() { return m_layers; }
-  const std::vector<DenseLayer<S>>& layers() const { return m_layers; }
+  std::vector<Layer<S>>& layers() { return m_layers; }
+  const std::vector<Layer<S>>& layers() const { return m_layers; }
   const QuantSpec& quant() const { return m_quant; }
   std::size_t n_inputs() const { return m_n_inputs; }
   std::size_t n_parameters() const;
@@ -133,12 +169,12 @@ class Network {
   std::vector<S> gradients() const;
 
  private:
-  void quantize_weights(DenseLayer<S>& layer);
-  void quantize_output(DenseLayer<S>& layer, std::size_t n);
+  void quantize_weights(Layer<S>& layer);
+  void quantize_output(Layer<S>& layer, std::size_t n);
 
   std::size_t m_n_inputs = 0;
   QuantSpec m_quant;
-  std::vector<DenseLayer<S>> m_layers;
+  std::vector<Layer<S>> m_layers;
   std::size_t m_max_batch = 0;
   std::vector<S> m_scratch;
   std::int64_t m_step = 0;

@@ -1,0 +1,188 @@
+/// @brief Convolution kernels: register-blocked over samples in the features x samples
+/// layout, plain loops in the reference.
+#include "infoplane/nn/conv2d.h"
+
+#include <algorithm>
+
+namespace infoplane::nn {
+
+template <typename S>
+void conv2d_forward(const S* x, std::size_t n, const MapShape& in, const S* w, const S* b,
+                    std::size_t c_out, std::size_t k, S* z) {
+  const MapShape out = conv2d_output(in, c_out, k);
+  const std::size_t h = in.height;
+  const std::size_t wd = in.width;
+  const std::size_t n_taps = in.channels * k * k;
+  // Blocks of 64 samples accumulate in registers over all taps of one output feature.
+  constexpr std::size_t k_block = 64;
+  for (std::size_t r0 = 0; r0 < n; r0 += k_block) {
+    const std::size_t len = std::min(k_block, n - r0);
+    for (std::size_t co = 0; co < c_out; ++co) {
+      for (std::size_t oy = 0; oy < out.height; ++oy) {
+        for (std::size_t ox = 0; ox < out.width; ++ox) {
+          S* zrow = z + ((co * out.height + oy) * out.width + ox) * n + r0;
+          if (len == k_block) {
+            S acc[k_block];
+            for (std::size_t r = 0; r < k_block; ++r) acc[r] = b[co];
+            for (std::size_t t = 0; t < n_taps; ++t) {
+              const std::size_t ci = t / (k * k);
+              const std::size_t ky = (t / k) % k;
+              const std::size_t kx = t % k;
+              const S wv = w[t * c_out + co];
+              const S* xrow = x + ((ci * h + oy + ky) * wd + ox + kx) * n + r0;
+              for (std::size_t r = 0; r < k_block; ++r) acc[r] += wv * xrow[r];
+            }
+            std::copy(acc, acc + k_block, zrow);
+          } else {
+            std::fill(zrow, zrow + len, b[co]);
+            for (std::size_t t = 0; t < n_taps; ++t) {
+              const std::size_t ci = t / (k * k);
+              const std::size_t ky = (t / k) % k;
+              const std::size_t kx = t % k;
+              const S wv = w[t * c_out + co];
+              const S* xrow = x + ((ci * h + oy + ky) * wd + ox + kx) * n + r0;
+              for (std::size_t r = 0; r < len; ++r) zrow[r] += wv * xrow[r];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+template <typename S>
+void conv2d_backward(const S* x, const S* g, std::size_t n, const MapShape& in, const S* w,
+                     std::size_t c_out, std::size_t k, S* gw, S* gb, S* g_in) {
+  const MapShape out = conv2d_output(in, c_out, k);
+  const std::size_t h = in.height;
+  const std::size_t wd = in.width;
+  const std::size_t n_taps = in.channels * k * k;
+  const std::size_t positions = out.height * out.width;
+  constexpr std::size_t k_lanes = 16;
+  for (std::size_t co = 0; co < c_out; ++co) {
+    // Bias: sum of the gradient over positions and samples.
+    S lanes[k_lanes] = {};
+    S tail = 0;
+    const std::size_t n_vec = n - n % k_lanes;
+    for (std::size_t p = 0; p < positions; ++p) {
+      const S* grow = g + (co * positions + p) * n;
+      for (std::size_t r = 0; r < n_vec; r += k_lanes) {
+        for (std::size_t l = 0; l < k_lanes; ++l) lanes[l] += grow[r + l];
+      }
+      for (std::size_t r = n_vec; r < n; ++r) tail += grow[r];
+    }
+    S total = 0;
+    for (std::size_t l = 0; l < k_lanes; ++l) total += lanes[l];
+    gb[co] = total + tail;
+    // Weights: one dot product per tap over positions and samples.
+    for (std::size_t t = 0; t < n_taps; ++t) {
+      const std::size_t ci = t / (k * k);
+      const std::size_t ky = (t / k) % k;
+      const std::size_t kx = t % k;
+      S acc[k_lanes] = {};
+      S acc_tail = 0;
+      for (std::size_t oy = 0; oy < out.height; ++oy) {
+        for (std::size_t ox = 0; ox < out.width; ++ox) {
+          const S* grow = g + ((co * out.height + oy) * out.width + ox) * n;
+          const S* xrow = x + ((ci * h + oy + ky) * wd + ox + kx) * n;
+          for (std::size_t r = 0; r < n_vec; r += k_lanes) {
+            for (std::size_t l = 0; l < k_lanes; ++l) acc[l] += grow[r + l] * xrow[r + l];
+          }
+          for (std::size_t r = n_vec; r < n; ++r) acc_tail += grow[r] * xrow[r];
+        }
+      }
+      S sum = 0;
+      for (std::size_t l = 0; l < k_lanes; ++l) sum += acc[l];
+      gw[t * c_out + co] = sum + acc_tail;
+    }
+  }
+  if (g_in == nullptr) return;
+  std::fill(g_in, g_in + in.size() * n, S(0));
+  for (std::size_t co = 0; co < c_out; ++co) {
+    for (std::size_t t = 0; t < n_taps; ++t) {
+      const std::size_t ci = t / (k * k);
+      const std::size_t ky = (t / k) % k;
+      const std::size_t kx = t % k;
+      const S wv = w[t * c_out + co];
+      for (std::size_t oy = 0; oy < out.height; ++oy) {
+        for (std::size_t ox = 0; ox < out.width; ++ox) {
+          const S* grow = g + ((co * out.height + oy) * out.width + ox) * n;
+          S* girow = g_in + ((ci * h + oy + ky) * wd + ox + kx) * n;
+          for (std::size_t r = 0; r < n; ++r) girow[r] += wv * grow[r];
+        }
+      }
+    }
+  }
+}
+
+template <typename S>
+void conv2d_forward_naive(const S* x, std::size_t n, const MapShape& in, const S* w, const S* b,
+                          std::size_t c_out, std::size_t k, S* z) {
+  const MapShape out = conv2d_output(in, c_out, k);
+  for (std::size_t r = 0; r < n; ++r) {
+    const S* xr = x + r * in.size();
+    S* zr = z + r * out.size();
+    for (std::size_t co = 0; co < c_out; ++co) {
+      for (std::size_t oy = 0; oy < out.height; ++oy) {
+        for (std::size_t ox = 0; ox < out.width; ++ox) {
+          S acc = b[co];
+          for (std::size_t ci = 0; ci < in.channels; ++ci) {
+            for (std::size_t ky = 0; ky < k; ++ky) {
+              for (std::size_t kx = 0; kx < k; ++kx) {
+                acc += w[((ci * k + ky) * k + kx) * c_out + co] *
+                       xr[(ci * in.height + oy + ky) * in.width + ox + kx];
+              }
+            }
+          }
+          zr[(co * out.height + oy) * out.width + ox] = acc;
+        }
+      }
+    }
+  }
+}
+
+template <typename S>
+void conv2d_backward_naive(const S* x, const S* g, std::size_t n, const MapShape& in, const S* w,
+                           std::size_t c_out, std::size_t k, S* gw, S* gb, S* g_in) {
+  const MapShape out = conv2d_output(in, c_out, k);
+  std::fill(gw, gw + in.channels * k * k * c_out, S(0));
+  std::fill(gb, gb + c_out, S(0));
+  if (g_in != nullptr) std::fill(g_in, g_in + n * in.size(), S(0));
+  for (std::size_t r = 0; r < n; ++r) {
+    const S* xr = x + r * in.size();
+    const S* gr = g + r * out.size();
+    for (std::size_t co = 0; co < c_out; ++co) {
+      for (std::size_t oy = 0; oy < out.height; ++oy) {
+        for (std::size_t ox = 0; ox < out.width; ++ox) {
+          const S go = gr[(co * out.height + oy) * out.width + ox];
+          gb[co] += go;
+          for (std::size_t ci = 0; ci < in.channels; ++ci) {
+            for (std::size_t ky = 0; ky < k; ++ky) {
+              for (std::size_t kx = 0; kx < k; ++kx) {
+                const std::size_t t = (ci * k + ky) * k + kx;
+                const std::size_t f = (ci * in.height + oy + ky) * in.width + ox + kx;
+                gw[t * c_out + co] += go * xr[f];
+                if (g_in != nullptr) g_in[r * in.size() + f] += go * w[t * c_out + co];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+#define INFOPLANE_CONV2D(S)                                                                       \
+  template void conv2d_forward<S>(const S*, std::size_t, const MapShape&, const S*, const S*,     \
+                                  std::size_t, std::size_t, S*);                                  \
+  template void conv2d_backward<S>(const S*, const S*, std::size_t, const MapShape&, const S*,    \
+                                   std::size_t, std::size_t, S*, S*, S*);                         \
+  template void conv2d_forward_naive<S>(const S*, std::size_t, const MapShape&, const S*,         \
+                                        const S*, std::size_t, std::size_t, S*);                  \
+  template void conv2d_backward_naive<S>(const S*, const S*, std::size_t, const MapShape&,        \
+                                         const S*, std::size_t, std::size_t, S*, S*, S*);
+INFOPLANE_CONV2D(float)
+INFOPLANE_CONV2D(double)
+#undef INFOPLANE_CONV2D
+
+}  // namespace infoplane::nn
