@@ -21,6 +21,7 @@
 #include "infoplane/experiment/runner.h"
 #include "infoplane/experiment/schedule.h"
 #include "infoplane/experiment/store.h"
+#include "infoplane/report/plot.h"
 #include "infoplane/version.h"
 
 namespace infoplane::cli {
@@ -35,6 +36,8 @@ struct RunOptions {
   std::string out;
   std::optional<std::size_t> repetitions, epochs, threads, mi_every;
   std::optional<std::uint64_t> seed;
+  std::string shard;
+  bool resume = false;
   bool no_plot = false;
 };
 
@@ -139,6 +142,34 @@ std::string default_out(const experiment::Config& config) {
   return fmt::format("runs/{}-{:%Y%m%d-%H%M%S}", config.name, tm);
 }
 
+/// Parses "--shard I/N" (1 <= I <= N).
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
+  const std::size_t slash = text.find('/');
+  std::size_t i = 0, n = 0;
+  const auto number = [](std::string_view s, std::size_t& v) {
+    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    v = std::stoul(std::string(s));
+    return true;
+  };
+  if (slash == std::string::npos || !number(std::string_view(text).substr(0, slash), i) ||
+      !number(std::string_view(text).substr(slash + 1), n) || n == 0 || i == 0 || i > n) {
+    input_error("--shard: expected I/N with 1 <= I <= N (e.g. 2/8), got '{}'", text);
+  }
+  return {i, n};
+}
+
+/// The information plane of the finished run; a missing gnuplot only warns, since the
+/// results are already written.
+void draw_plane(const fs::path& run_dir) {
+  try {
+    const report::PlotReport plotted = report::plot_run(run_dir);
+    for (const auto& figure : plotted.figures) fmt::print("Figure: {}\n", figure.string());
+    for (const auto& note : plotted.notes) fmt::print("Figure note: {}\n", note);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "infoplane: warning: no figure drawn: {}\n", e.what());
+  }
+}
+
 void run(const RunOptions& options) {
   experiment::Config config = experiment::load_config(options.config);
   if (options.repetitions) config.experiment.repetitions = *options.repetitions;
@@ -147,71 +178,160 @@ void run(const RunOptions& options) {
   if (options.mi_every) config.experiment.mi_every = *options.mi_every;
   if (options.seed) config.experiment.seed = *options.seed;
   experiment::validate(config);
+  if (options.resume && options.out.empty()) {
+    input_error("--resume: name the run directory to continue with --out DIR");
+  }
+
+  // The repetitions of this process: all, or those of its shard (index % N == I - 1).
+  const std::size_t n_reps = config.experiment.repetitions;
+  std::vector<std::size_t> indices;
+  nlohmann::json shard_json;
+  if (!options.shard.empty()) {
+    const auto [shard, n_shards] = parse_shard(options.shard);
+    for (std::size_t i = shard - 1; i < n_reps; i += n_shards) indices.push_back(i);
+    if (indices.empty()) {
+      input_error("--shard {}: no repetition falls in this shard ({} repetitions, so at most {} shards)",
+                  options.shard, n_reps, n_reps);
+    }
+    shard_json = {{"index", shard}, {"count", n_shards}, {"rule", "repetition % count == index - 1"}};
+  } else {
+    for (std::size_t i = 0; i < n_reps; ++i) indices.push_back(i);
+  }
 
   const data::Dataset dataset = experiment::load_dataset(config);
-  experiment::RunStore store(options.out.empty() ? fs::path(default_out(config)) : fs::path(options.out));
-  const std::size_t n_reps = config.experiment.repetitions;
-  const std::size_t threads = experiment::resolve_threads(config.experiment.threads, n_reps);
+  const nlohmann::json config_json = config.to_json();
+  const std::string labels_crc = experiment::labels_checksum(dataset.y);
+  experiment::RunStore store(options.out.empty() ? fs::path(default_out(config)) : fs::path(options.out),
+                             options.resume ? experiment::StoreMode::resume : experiment::StoreMode::create);
+  if (!store.stale_lock_holder().empty()) {
+    fmt::print(stderr, "infoplane: note: took over the lock left by {}, which no longer runs\n",
+               store.stale_lock_holder());
+  }
   const nn::NetworkSpec spec = config.network_spec(dataset.n_features(), dataset.n_classes);
   const std::size_t n_layers = spec.layers.size() + 1;
   const std::vector<std::string> estimator_names = config.estimator_names();
 
-  nlohmann::json layers = nlohmann::json::array();
-  layers.push_back({{"index", 0}, {"name", "input"}, {"width", dataset.n_features()}, {"activation", "input"}});
-  for (std::size_t l = 0; l < spec.layers.size(); ++l) {
-    const bool output = l + 1 == spec.layers.size();
-    layers.push_back({{"index", l + 1},
-                      {"name", output ? std::string("output") : fmt::format("dense{}", l + 1)},
-                      {"width", spec.layers[l].width},
-                      {"activation", nn::to_string(spec.layers[l].activation)}});
-  }
-  nlohmann::json manifest{
-      {"infoplane_version", k_version},
-      {"git_commit", k_git_commit},
-      {"config_file", options.config},
-      {"config", config.to_json()},
-      {"dataset", {{"name", dataset.name}, {"n_samples", dataset.n_samples()},
-                   {"n_features", dataset.n_features()}, {"n_train", dataset.train.size()},
-                   {"n_test", dataset.test.size()}, {"n_classes", dataset.n_classes},
-                   {"h_y", data::label_entropy_bits(dataset)}}},
-      {"layers", layers},
-      {"threads", threads},
-      {"started", utc_now()},
-      {"status", "running"},
-      {"repetitions", nlohmann::json::array()},
-  };
-  store.write_manifest(manifest);
-
-  fmt::print(stderr, "infoplane: {} repetitions x {} epochs of '{}' on {} thread{} -> {}\n", n_reps,
-             config.training.epochs, config.name, threads, threads == 1 ? "" : "s",
-             store.dir().string());
-  ProgressReporter progress(n_reps, config.training.epochs);
+  nlohmann::json manifest;
+  std::vector<std::size_t> todo;
+  std::vector<nlohmann::json> metas(n_reps);
   std::vector<experiment::RepetitionResult> summaries(n_reps);
   std::vector<std::vector<LayerTrace>> traces(n_reps);
-  std::vector<std::size_t> indices(n_reps);
-  for (std::size_t i = 0; i < n_reps; ++i) indices[i] = i;
+  if (options.resume) {
+    manifest = store.read_manifest();
+    const std::string where = (store.dir() / "manifest.json").string();
+    const std::string diff = experiment::json_difference(experiment::result_config(manifest.value("config", nlohmann::json())),
+                                                         experiment::result_config(config_json));
+    if (!diff.empty()) {
+      input_error("{}: the run's config differs from this one at {} (run vs now); resume with the same config "
+                  "file and options",
+                  where, diff);
+    }
+    const nlohmann::json recorded_shard = manifest.value("shard", nlohmann::json());
+    const auto key = [](const nlohmann::json& s, const char* name) {
+      return s.is_object() ? s.value(name, std::size_t{0}) : std::size_t{0};
+    };
+    if (key(recorded_shard, "index") != key(shard_json, "index") ||
+        key(recorded_shard, "count") != key(shard_json, "count")) {
+      const auto name = [&](const nlohmann::json& s) {
+        return s.is_object() ? fmt::format("--shard {}/{}", key(s, "index"), key(s, "count"))
+                             : std::string("no --shard");
+      };
+      input_error("{}: the run was started with {}, this one has {}", where, name(recorded_shard), name(shard_json));
+    }
+    const nlohmann::json checksums = manifest.value("checksums", nlohmann::json::object());
+    if (checksums.contains("labels") && checksums["labels"] != labels_crc) {
+      input_error("{}: the labels of the data set differ from the run's (checksum {} vs {})", where,
+                  checksums["labels"].get<std::string>(), labels_crc);
+    }
+    for (const std::size_t i : indices) {
+      const experiment::PartCheck part = experiment::check_part(store.dir(), i);
+      if (part.complete) {
+        metas[i] = part.meta;
+        summaries[i] = store.read_repetition(i, estimator_names);
+        traces[i] = trace(summaries[i], n_layers);
+        summaries[i].mi.clear();
+        summaries[i].ranges.clear();
+      } else {
+        if (!part.problem.empty()) {
+          fmt::print(stderr, "infoplane: repetition {} will run again: {}\n", i, part.problem);
+        }
+        todo.push_back(i);
+      }
+    }
+    manifest["status"] = "running";
+    manifest["resumed"].push_back(utc_now());
+    for (const char* key : {"finished", "wall_seconds"}) manifest.erase(key);
+    if (manifest["checksums"].is_object()) manifest["checksums"].erase("files");
+    fmt::print(stderr, "infoplane: resuming {}: {} of {} repetitions already finished\n", store.dir().string(),
+               indices.size() - todo.size(), indices.size());
+  } else {
+    todo = indices;
+    nlohmann::json layers = nlohmann::json::array();
+    layers.push_back({{"index", 0}, {"name", "input"}, {"width", dataset.n_features()}, {"activation", "input"}});
+    for (std::size_t l = 0; l < spec.layers.size(); ++l) {
+      const bool output = l + 1 == spec.layers.size();
+      layers.push_back({{"index", l + 1},
+                        {"name", output ? std::string("output") : fmt::format("dense{}", l + 1)},
+                        {"width", spec.layers[l].width},
+                        {"activation", nn::to_string(spec.layers[l].activation)}});
+    }
+    manifest = nlohmann::json{
+        {"infoplane_version", k_version},
+        {"git_commit", k_git_commit},
+        {"config_file", options.config},
+        {"config", config_json},
+        {"dataset", {{"name", dataset.name}, {"n_samples", dataset.n_samples()},
+                     {"n_features", dataset.n_features()}, {"n_train", dataset.train.size()},
+                     {"n_test", dataset.test.size()}, {"n_classes", dataset.n_classes},
+                     {"h_y", data::label_entropy_bits(dataset)}}},
+        {"layers", layers},
+        {"started", utc_now()},
+        {"status", "running"},
+        {"repetitions", nlohmann::json::array()},
+    };
+    if (!shard_json.is_null()) manifest["shard"] = shard_json;
+  }
+  const std::size_t threads = experiment::resolve_threads(config.experiment.threads, todo.size());
+  manifest["threads"] = threads;
+  manifest["checksums"]["algorithm"] = "crc32";
+  manifest["checksums"]["config"] = experiment::config_checksum(manifest["config"]);
+  manifest["checksums"]["labels"] = labels_crc;
+  store.write_manifest(manifest);
+
+  fmt::print(stderr, "infoplane: {} repetitions x {} epochs of '{}' on {} thread{} -> {}\n", todo.size(),
+             config.training.epochs, config.name, threads, threads == 1 ? "" : "s",
+             store.dir().string());
+  ProgressReporter progress(std::max<std::size_t>(todo.size(), 1), config.training.epochs);
   const auto start = Clock::now();
-  experiment::run_repetitions(
-      config, dataset, indices, threads, [&](std::size_t, std::size_t) { progress.epoch_done(); },
-      [&](experiment::RepetitionResult&& r) {
-        store.write_repetition(r, estimator_names);
-        progress.repetition_done();
-        traces[r.index] = trace(r, n_layers);
-        // Keep only what the manifest and the summary need.
-        r.mi.clear();
-        r.ranges.clear();
-        if (!r.accuracy.empty()) r.accuracy.erase(r.accuracy.begin(), r.accuracy.end() - 1);
-        summaries[r.index] = std::move(r);
-      });
-  progress.finish();
+  try {
+    experiment::run_repetitions(
+        config, dataset, todo, threads, [&](std::size_t, std::size_t) { progress.epoch_done(); },
+        [&](experiment::RepetitionResult&& r) {
+          store.write_repetition(r, estimator_names);
+          progress.repetition_done();
+          traces[r.index] = trace(r, n_layers);
+          metas[r.index] = experiment::RunStore::repetition_json(r);
+          // Keep only what the summary needs.
+          r.mi.clear();
+          r.ranges.clear();
+          if (!r.accuracy.empty()) r.accuracy.erase(r.accuracy.begin(), r.accuracy.end() - 1);
+          summaries[r.index] = std::move(r);
+        });
+    progress.finish();
+    manifest["checksums"]["files"] = store.merge(indices);
+  } catch (const InputError& e) {
+    progress.finish();
+    input_error("{} (finished repetitions are kept in {}; fix the cause and continue with --resume)", e.what(),
+                (store.dir() / "parts").string());
+  }
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
 
-  store.merge(indices);
   std::size_t n_ok = 0, n_restarts = 0;
-  for (const auto& r : summaries) {
-    manifest["repetitions"].push_back(experiment::RunStore::repetition_json(r));
-    n_ok += r.ok ? 1 : 0;
-    n_restarts += r.restarts;
+  manifest["repetitions"] = nlohmann::json::array();
+  for (const std::size_t i : indices) {
+    manifest["repetitions"].push_back(metas[i]);
+    n_ok += summaries[i].ok ? 1 : 0;
+    n_restarts += summaries[i].restarts;
   }
   manifest["status"] = "complete";
   manifest["wall_seconds"] = wall;
@@ -220,14 +340,14 @@ void run(const RunOptions& options) {
 
   // Summary: means over the repetitions that finished.
   fmt::print("Run directory: {}\n", store.dir().string());
-  fmt::print("{} of {} repetitions finished ({} restarts) in {:.1f} s on {} thread{}\n", n_ok, n_reps,
+  fmt::print("{} of {} repetitions finished ({} restarts) in {:.1f} s on {} thread{}\n", n_ok, indices.size(),
              n_restarts, wall, threads, threads == 1 ? "" : "s");
   if (n_ok == 0) return;
   fmt::print("Exact information per layer in bits, mean over repetitions (first epoch -> peak -> final):\n");
   fmt::print("  {:<12} {:>26}   {:>26}\n", "layer", "I(X;T)", "I(T;Y)");
   for (std::size_t l = 0; l < n_layers; ++l) {
     LayerTrace mean;
-    for (std::size_t i = 0; i < n_reps; ++i) {
+    for (const std::size_t i : indices) {
       if (!summaries[i].ok) continue;
       const LayerTrace& t = traces[i][l];
       mean.first_xt += t.first_xt;
@@ -243,14 +363,14 @@ void run(const RunOptions& options) {
                mean.first_ty / k, mean.peak_ty / k, mean.final_ty / k);
   }
   double train = 0, test = 0;
-  for (const auto& r : summaries) {
-    if (!r.ok) continue;
-    const nlohmann::json j = experiment::RunStore::repetition_json(r);
-    train += j.value("final_train_accuracy", 0.0);
-    test += j.value("final_test_accuracy", 0.0);
+  for (const std::size_t i : indices) {
+    if (!summaries[i].ok) continue;
+    train += metas[i].value("final_train_accuracy", 0.0);
+    test += metas[i].value("final_test_accuracy", 0.0);
   }
   fmt::print("Final accuracy, mean: train {:.4f}, test {:.4f}\n", train / static_cast<double>(n_ok),
              test / static_cast<double>(n_ok));
+  if (!options.no_plot) draw_plane(store.dir());
 }
 
 }  // namespace
@@ -261,12 +381,19 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("config", options->config, "Experiment config (TOML), e.g. experiments/szt-tanh-8bit.toml")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--out", options->out, "Run directory to create (default: runs/NAME-DATE-TIME)");
+  cmd->add_option("--out", options->out,
+                  "Run directory to create, or to continue with --resume (default: runs/NAME-DATE-TIME)");
   cmd->add_option("--repetitions", options->repetitions, "Override [experiment].repetitions")->check(CLI::PositiveNumber);
   cmd->add_option("--epochs", options->epochs, "Override [training].epochs")->check(CLI::PositiveNumber);
   cmd->add_option("--threads", options->threads, "Override [experiment].threads (0 = all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--seed", options->seed, "Override [experiment].seed (repetition i uses seed + i)");
   cmd->add_option("--mi-every", options->mi_every, "Override [experiment].mi_every")->check(CLI::PositiveNumber);
+  cmd->add_option("--shard", options->shard,
+                  "Run only shard I of N: the repetitions with index % N == I - 1 (e.g. 2/8); "
+                  "combine the shards' directories with 'infoplane merge'");
+  cmd->add_flag("--resume", options->resume,
+                "Continue the interrupted run in --out DIR: finished repetitions are kept, the others run "
+                "again from their seeds (same config and options as the first start)");
   cmd->add_flag("--no-plot", options->no_plot, "Do not draw the information plane at the end");
   cmd->callback([options] { run(*options); });
 }

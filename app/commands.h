@@ -9,5 +9,7 @@ void add_run_command(CLI::App& app);
 void add_mi_command(CLI::App& app);
 void add_plot_command(CLI::App& app);
 void add_estimate_command(CLI::App& app);
+void add_verify_command(CLI::App& app);
+void add_merge_command(CLI::App& app);
 
 }  // namespace infoplane::cli

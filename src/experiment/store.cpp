@@ -1,10 +1,16 @@
-/// @brief Run directory writer: atomic files, part files per repetition, merge, manifest.
+/// @brief Run directory writer: atomic files, part files per repetition, checksums, merge,
+/// manifest, and reading parts back for a resumed run.
 #include "infoplane/experiment/store.h"
 
+#include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -12,10 +18,66 @@
 #include <fmt/format.h>
 
 #include "infoplane/common.h"
+#include "infoplane/experiment/lock.h"
 
 namespace infoplane::experiment {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+/// Makes a rename durable: fsync of the folder that holds the renamed file (best effort).
+void sync_directory(const fs::path& dir) {
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+/// Splits `line` at its commas into exactly `n` fields (no quoting).
+bool split_fields(std::string_view line, std::size_t n, std::vector<std::string_view>& fields) {
+  fields.clear();
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = line.find(',', start);
+    fields.push_back(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return fields.size() == n;
+}
+
+template <typename T>
+bool parse_integer(std::string_view text, T& value) {
+  if (text.empty()) return false;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+/// strtod on a string_view: accepts "nan", "inf", "-inf" as printed by fmt.
+bool parse_double(std::string_view text, double& value) {
+  if (text.empty() || text.size() > 64) return false;
+  char buffer[65];
+  std::memcpy(buffer, text.data(), text.size());
+  buffer[text.size()] = '\0';
+  char* end = nullptr;
+  value = std::strtod(buffer, &end);
+  return end == buffer + text.size();
+}
+
+std::vector<std::string_view> lines_of(std::string_view content) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  while (start < content.size()) {
+    std::size_t end = content.find('\n', start);
+    if (end == std::string_view::npos) end = content.size();
+    lines.push_back(content.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
 
 void write_file_atomic(const fs::path& path, std::string_view content) {
   const fs::path tmp = path.string() + fmt::format(".tmp-{}", ::getpid());
@@ -23,13 +85,17 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
   if (file == nullptr) {
     input_error("{}: cannot write: {}", path.string(), std::strerror(errno));
   }
+  errno = 0;
   const bool written = std::fwrite(content.data(), 1, content.size(), file) == content.size();
-  const bool flushed = std::fflush(file) == 0 && ::fsync(::fileno(file)) == 0;
-  const int saved_errno = errno;
+  int saved_errno = errno;
+  const bool flushed = written && std::fflush(file) == 0 && ::fsync(::fileno(file)) == 0;
+  if (written) saved_errno = errno;
   const bool closed = std::fclose(file) == 0;
   if (!written || !flushed || !closed) {
+    if (saved_errno == 0) saved_errno = errno;
     std::remove(tmp.c_str());
-    input_error("{}: write failed: {}", path.string(), std::strerror(saved_errno));
+    input_error("{}: write failed: {}", path.string(),
+                saved_errno != 0 ? std::strerror(saved_errno) : "unknown error");
   }
   std::error_code ec;
   fs::rename(tmp, path, ec);
@@ -37,6 +103,7 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
     std::remove(tmp.c_str());
     input_error("{}: cannot rename the written file into place: {}", path.string(), ec.message());
   }
+  sync_directory(path.parent_path());
 }
 
 std::string read_file(const fs::path& path) {
@@ -44,25 +111,181 @@ std::string read_file(const fs::path& path) {
   if (!in) input_error("{}: cannot read the file", path.string());
   std::stringstream ss;
   ss << in.rdbuf();
+  if (in.bad()) input_error("{}: read error", path.string());
   return ss.str();
 }
 
-RunStore::RunStore(fs::path dir) : m_dir(std::move(dir)) {
+std::string crc32_hex(std::string_view data) {
+  uLong crc = ::crc32(0L, Z_NULL, 0);
+  // zlib takes uInt lengths: feed large inputs in chunks.
+  constexpr std::size_t k_chunk = std::size_t{1} << 30;
+  for (std::size_t offset = 0; offset < data.size(); offset += k_chunk) {
+    const std::size_t n = std::min(k_chunk, data.size() - offset);
+    crc = ::crc32(crc, reinterpret_cast<const Bytef*>(data.data() + offset), static_cast<uInt>(n));
+  }
+  return fmt::format("{:08x}", static_cast<std::uint32_t>(crc));
+}
+
+nlohmann::json file_checksum(std::string_view content) {
+  return {{"crc32", crc32_hex(content)}, {"bytes", content.size()}};
+}
+
+std::string config_checksum(const nlohmann::json& config) { return crc32_hex(config.dump()); }
+
+std::string labels_checksum(const std::vector<std::uint32_t>& labels) {
+  fmt::memory_buffer text;
+  for (const std::uint32_t y : labels) fmt::format_to(std::back_inserter(text), "{}\n", y);
+  return crc32_hex({text.data(), text.size()});
+}
+
+nlohmann::json result_config(const nlohmann::json& config) {
+  nlohmann::json c = config;
+  if (c.is_object() && c.contains("experiment") && c["experiment"].is_object()) c["experiment"].erase("threads");
+  return c;
+}
+
+std::string json_difference(const nlohmann::json& a, const nlohmann::json& b) {
+  if (a.is_object() && b.is_object()) {
+    for (const auto& [key, value] : a.items()) {
+      if (!b.contains(key)) return fmt::format("{}: {} vs (absent)", key, value.dump());
+      const std::string inner = json_difference(value, b.at(key));
+      if (!inner.empty()) return inner.front() == ':' ? key + inner : key + "." + inner;
+    }
+    for (const auto& [key, value] : b.items()) {
+      if (!a.contains(key)) return fmt::format("{}: (absent) vs {}", key, value.dump());
+    }
+    return {};
+  }
+  if (a == b) return {};
+  return fmt::format(": {} vs {}", a.dump(), b.dump());
+}
+
+fs::path part_path(const fs::path& run_dir, std::size_t index, std::string_view suffix) {
+  return run_dir / "parts" / fmt::format("rep-{:06}.{}", index, suffix);
+}
+
+PartCheck check_part(const fs::path& run_dir, std::size_t index) {
+  PartCheck check;
+  const fs::path marker = part_path(run_dir, index, "json");
+  std::error_code ec;
+  if (!fs::exists(marker, ec)) return check;
+  try {
+    nlohmann::json meta = nlohmann::json::parse(read_file(marker));
+    if (!meta.is_object()) {
+      check.problem = fmt::format("{}: not a JSON object", marker.string());
+      return check;
+    }
+    if (meta.contains("files")) {
+      for (const std::string_view suffix : k_part_suffixes) {
+        const fs::path file = part_path(run_dir, index, suffix);
+        const nlohmann::json& expected = meta["files"].at(std::string(suffix));
+        if (!fs::exists(file, ec)) {
+          check.problem = fmt::format("{}: missing", file.string());
+          return check;
+        }
+        if (file_checksum(read_file(file)) != expected) {
+          check.problem = fmt::format("{}: checksum mismatch", file.string());
+          return check;
+        }
+      }
+      meta.erase("files");
+    } else {
+      for (const std::string_view suffix : k_part_suffixes) {
+        if (!fs::exists(part_path(run_dir, index, suffix), ec)) {
+          check.problem = fmt::format("{}: missing", part_path(run_dir, index, suffix).string());
+          return check;
+        }
+      }
+    }
+    check.meta = std::move(meta);
+    check.complete = true;
+  } catch (const std::exception& e) {
+    check.problem = fmt::format("{}: unreadable: {}", marker.string(), e.what());
+  }
+  return check;
+}
+
+std::optional<MiCsvRow> parse_mi_line(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  // repetition,epoch,layer,ESTIMATOR,i_xt,i_ty: the estimator may hold commas (quoted).
+  const std::size_t c1 = line.find(',');
+  const std::size_t c2 = c1 == std::string_view::npos ? c1 : line.find(',', c1 + 1);
+  const std::size_t c3 = c2 == std::string_view::npos ? c2 : line.find(',', c2 + 1);
+  const std::size_t c5 = line.rfind(',');
+  const std::size_t c4 = c5 == std::string_view::npos || c5 == 0 ? std::string_view::npos : line.rfind(',', c5 - 1);
+  if (c3 == std::string_view::npos || c4 == std::string_view::npos || c4 <= c3) return std::nullopt;
+  MiCsvRow row;
+  std::string_view estimator = line.substr(c3 + 1, c4 - c3 - 1);
+  if (estimator.size() >= 2 && estimator.front() == '"' && estimator.back() == '"') {
+    estimator = estimator.substr(1, estimator.size() - 2);
+  }
+  if (estimator.empty()) return std::nullopt;
+  row.estimator = std::string(estimator);
+  if (!parse_integer(line.substr(0, c1), row.repetition) ||
+      !parse_integer(line.substr(c1 + 1, c2 - c1 - 1), row.epoch) ||
+      !parse_integer(line.substr(c2 + 1, c3 - c2 - 1), row.layer) ||
+      !parse_double(line.substr(c4 + 1, c5 - c4 - 1), row.i_xt) ||
+      !parse_double(line.substr(c5 + 1), row.i_ty)) {
+    return std::nullopt;
+  }
+  return row;
+}
+
+nlohmann::json read_manifest(const fs::path& run_dir) {
+  const fs::path path = run_dir / "manifest.json";
+  std::error_code ec;
+  if (!fs::exists(path, ec)) input_error("{}: not a run directory (no manifest.json)", run_dir.string());
+  nlohmann::json manifest;
+  try {
+    manifest = nlohmann::json::parse(read_file(path));
+  } catch (const nlohmann::json::exception& e) {
+    input_error("{}: not valid JSON: {}", path.string(), e.what());
+  }
+  if (!manifest.is_object()) input_error("{}: expected a JSON object", path.string());
+  return manifest;
+}
+
+RunStore::RunStore(fs::path dir, StoreMode mode) : m_dir(std::move(dir)) {
   std::error_code ec;
   if (fs::exists(m_dir, ec) && !fs::is_directory(m_dir, ec)) {
     input_error("{}: the output path is a file, expected a directory", m_dir.string());
   }
-  if (fs::exists(m_dir / "manifest.json", ec) || fs::exists(m_dir / "parts", ec)) {
-    input_error("{}: the directory already holds a run; choose another --out or remove it",
-                m_dir.string());
+  if (mode == StoreMode::resume) {
+    if (!fs::is_directory(m_dir, ec)) {
+      input_error("{}: no run to resume: the directory does not exist; start the run without --resume",
+                  m_dir.string());
+    }
+    if (!fs::exists(m_dir / "manifest.json", ec)) {
+      input_error("{}: no run to resume: not a run directory (no manifest.json); start the run without --resume",
+                  m_dir.string());
+    }
+    m_lock = std::make_unique<RunLock>(m_dir);
+    // Temporary files of a killed writer (we hold the lock, so nobody else writes them).
+    for (const fs::path& folder : {m_dir, m_dir / "parts"}) {
+      if (!fs::is_directory(folder, ec)) continue;
+      for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
+        if (entry.is_regular_file(ec) && entry.path().filename().string().find(".tmp-") != std::string::npos) {
+          fs::remove(entry.path(), ec);
+        }
+      }
+    }
+  } else {
+    fs::create_directories(m_dir, ec);
+    if (ec) input_error("{}: cannot create the run directory: {}", m_dir.string(), ec.message());
+    m_lock = std::make_unique<RunLock>(m_dir);
+    if (fs::exists(m_dir / "manifest.json", ec) || fs::exists(m_dir / "parts", ec)) {
+      input_error("{}: the directory already holds a run; choose another --out, remove it, or continue "
+                  "it with --resume",
+                  m_dir.string());
+    }
   }
   fs::create_directories(m_dir / "parts", ec);
   if (ec) input_error("{}: cannot create the run directory: {}", m_dir.string(), ec.message());
 }
 
-fs::path RunStore::part(std::size_t index, std::string_view suffix) const {
-  return m_dir / "parts" / fmt::format("rep-{:06}.{}", index, suffix);
-}
+RunStore::~RunStore() = default;
+
+const std::string& RunStore::stale_lock_holder() const { return m_lock->stale_holder(); }
 
 void RunStore::write_repetition(const RepetitionResult& r,
                                 const std::vector<std::string>& estimator_names) const {
@@ -86,32 +309,123 @@ void RunStore::write_repetition(const RepetitionResult& r,
     fmt::format_to(std::back_inserter(ranges), "{},{},{},{:.8g},{:.8g}\n", r.index, row.epoch,
                    row.layer, row.min, row.max);
   }
-  write_file_atomic(part(r.index, "mi.csv"), {mi.data(), mi.size()});
-  write_file_atomic(part(r.index, "accuracy.csv"), {accuracy.data(), accuracy.size()});
-  write_file_atomic(part(r.index, "range.csv"), {ranges.data(), ranges.size()});
+  const std::string_view contents[] = {{mi.data(), mi.size()},
+                                       {accuracy.data(), accuracy.size()},
+                                       {ranges.data(), ranges.size()}};
+  nlohmann::json meta = repetition_json(r);
+  meta["files"] = nlohmann::json::object();
+  for (std::size_t k = 0; k < std::size(k_part_suffixes); ++k) {
+    write_file_atomic(part_path(m_dir, r.index, k_part_suffixes[k]), contents[k]);
+    meta["files"][std::string(k_part_suffixes[k])] = file_checksum(contents[k]);
+  }
   // Written last: its presence marks the repetition as complete.
-  write_file_atomic(part(r.index, "json"), repetition_json(r).dump(2) + "\n");
+  write_file_atomic(part_path(m_dir, r.index, "json"), meta.dump(2) + "\n");
 }
 
-void RunStore::merge(const std::vector<std::size_t>& indices) const {
+RepetitionResult RunStore::read_repetition(std::size_t index,
+                                           const std::vector<std::string>& estimator_names) const {
+  const PartCheck check = check_part(m_dir, index);
+  if (!check.complete) {
+    input_error("{}: repetition {} is not complete{}{}", m_dir.string(), index,
+                check.problem.empty() ? "" : ": ", check.problem);
+  }
+  RepetitionResult r;
+  const nlohmann::json& meta = check.meta;
+  try {
+    r.index = meta.at("index").get<std::size_t>();
+    r.seed = meta.at("seed").get<std::uint64_t>();
+    r.restarts = meta.value("restarts", std::size_t{0});
+    r.restart_reasons = meta.value("restart_reasons", std::vector<std::string>{});
+    r.ok = meta.value("status", std::string("failed")) == "ok";
+    r.message = meta.value("message", std::string());
+    r.wall_seconds = meta.value("wall_seconds", 0.0);
+  } catch (const nlohmann::json::exception& e) {
+    input_error("{}: {}", part_path(m_dir, index, "json").string(), e.what());
+  }
+  const auto bad = [&](std::string_view suffix, std::size_t line_no) {
+    input_error("{} line {}: malformed row", part_path(m_dir, index, suffix).string(), line_no);
+  };
+  std::vector<std::string_view> fields;
+  {
+    const std::string text = read_file(part_path(m_dir, index, "mi.csv"));
+    std::size_t line_no = 0;
+    for (const std::string_view line : lines_of(text)) {
+      ++line_no;
+      const std::optional<MiCsvRow> row = parse_mi_line(line);
+      if (!row) bad("mi.csv", line_no);
+      std::size_t k = 0;
+      while (k < estimator_names.size() && estimator_names[k] != row->estimator) ++k;
+      if (k == estimator_names.size()) {
+        input_error("{} line {}: estimator '{}' is not one of the config's", part_path(m_dir, index, "mi.csv").string(),
+                    line_no, row->estimator);
+      }
+      r.mi.push_back({row->epoch, row->layer, static_cast<std::uint16_t>(k), row->i_xt, row->i_ty});
+    }
+  }
+  {
+    const std::string text = read_file(part_path(m_dir, index, "accuracy.csv"));
+    std::size_t line_no = 0;
+    for (const std::string_view line : lines_of(text)) {
+      ++line_no;
+      AccuracyRow row;
+      if (!split_fields(line, 5, fields) || !parse_integer(fields[1], row.epoch) ||
+          !parse_double(fields[2], row.train_accuracy) || !parse_double(fields[3], row.test_accuracy) ||
+          !parse_double(fields[4], row.train_loss)) {
+        bad("accuracy.csv", line_no);
+      }
+      r.accuracy.push_back(row);
+    }
+  }
+  {
+    const std::string text = read_file(part_path(m_dir, index, "range.csv"));
+    std::size_t line_no = 0;
+    for (const std::string_view line : lines_of(text)) {
+      ++line_no;
+      RangeRow row;
+      double lo = 0, hi = 0;
+      if (!split_fields(line, 5, fields) || !parse_integer(fields[1], row.epoch) ||
+          !parse_integer(fields[2], row.layer) || !parse_double(fields[3], lo) || !parse_double(fields[4], hi)) {
+        bad("range.csv", line_no);
+      }
+      row.min = static_cast<float>(lo);
+      row.max = static_cast<float>(hi);
+      r.ranges.push_back(row);
+    }
+  }
+  return r;
+}
+
+void RunStore::copy_repetition(const fs::path& from_dir, std::size_t index) const {
+  for (const std::string_view suffix : k_part_suffixes) {
+    write_file_atomic(part_path(m_dir, index, suffix), read_file(part_path(from_dir, index, suffix)));
+  }
+  write_file_atomic(part_path(m_dir, index, "json"), read_file(part_path(from_dir, index, "json")));
+}
+
+nlohmann::json RunStore::merge(const std::vector<std::size_t>& indices) const {
   struct Target {
     std::string_view name;
     std::string_view suffix;
     std::string_view header;
   };
+  nlohmann::json checksums = nlohmann::json::object();
   for (const Target& t : {Target{"mi.csv", "mi.csv", k_mi_header},
                           Target{"accuracy.csv", "accuracy.csv", k_accuracy_header},
                           Target{"activation_range.csv", "range.csv", k_range_header}}) {
     std::string content(t.header);
     content += '\n';
-    for (const std::size_t index : indices) content += read_file(part(index, t.suffix));
+    for (const std::size_t index : indices) content += read_file(part_path(m_dir, index, t.suffix));
     write_file_atomic(m_dir / t.name, content);
+    checksums[std::string(t.name)] = file_checksum(content);
   }
+  return checksums;
 }
 
 void RunStore::write_manifest(const nlohmann::json& manifest) const {
   write_file_atomic(m_dir / "manifest.json", manifest.dump(2) + "\n");
 }
+
+nlohmann::json RunStore::read_manifest() const { return experiment::read_manifest(m_dir); }
 
 nlohmann::json RunStore::repetition_json(const RepetitionResult& r) {
   nlohmann::json j{{"index", r.index},

@@ -2,16 +2,22 @@
 /// manifest.json at the end. Every file is written to a temporary name and renamed.
 ///
 /// Layout of RUN_DIR:
-///   manifest.json            config, data set, layers, seeds, restarts, versions, wall time
+///   manifest.json            config, data set, layers, seeds, restarts, versions, wall time,
+///                            checksums (CRC-32) of the config, the labels and each result file
 ///   mi.csv                   repetition,epoch,layer,estimator,i_xt,i_ty   (bits)
 ///   accuracy.csv             repetition,epoch,train_accuracy,test_accuracy,train_loss
 ///   activation_range.csv     repetition,epoch,layer,min,max
 ///   parts/rep-NNNNNN.*       one finished repetition's rows (kept so that finished work
-///                            survives an interrupted run)
+///                            survives an interrupted run); rep-NNNNNN.json, written last,
+///                            marks it complete and holds the checksums of the other three
+///   lock                     while a process writes the directory: "PID HOST" (lock.h)
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,43 +28,132 @@
 
 namespace infoplane::experiment {
 
+class RunLock;
+
 inline constexpr std::string_view k_mi_header = "repetition,epoch,layer,estimator,i_xt,i_ty";
 inline constexpr std::string_view k_accuracy_header = "repetition,epoch,train_accuracy,test_accuracy,train_loss";
 inline constexpr std::string_view k_range_header = "repetition,epoch,layer,min,max";
 
-/// Writes `content` to `path` through a temporary file in the same folder and a rename, so
-/// that a reader never sees a half-written file. Throws InputError naming the path on failure.
+/// The merged result files of a run directory, in the order they are written.
+inline constexpr std::string_view k_result_files[] = {"mi.csv", "accuracy.csv", "activation_range.csv"};
+/// The suffixes of a repetition's part files (the .json marker comes last).
+inline constexpr std::string_view k_part_suffixes[] = {"mi.csv", "accuracy.csv", "range.csv"};
+
+/// Writes `content` to `path` through a temporary file in the same folder (PATH.tmp-PID),
+/// fsync and a rename, so that a reader never sees a half-written file. Throws InputError
+/// naming the path on failure (no space left, file too large, permission denied).
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
 /// Reads a whole file; throws InputError naming the path when it cannot.
 std::string read_file(const std::filesystem::path& path);
 
+/// CRC-32 of `data` (zlib's crc32: the polynomial of gzip, zip and PNG) as 8 lowercase hex
+/// digits.
+std::string crc32_hex(std::string_view data);
+
+/// {"crc32": "xxxxxxxx", "bytes": N} of a file's content.
+nlohmann::json file_checksum(std::string_view content);
+
+/// The checksum recorded for a config: crc32_hex of its compact JSON (`json.dump()`).
+std::string config_checksum(const nlohmann::json& config);
+
+/// The checksum recorded for a data set's labels: crc32_hex of the labels as decimal text,
+/// one per line.
+std::string labels_checksum(const std::vector<std::uint32_t>& labels);
+
+/// A config record without the keys that cannot change results (experiment.threads):
+/// what must be equal for a run to be resumed or for run directories to be merged.
+nlohmann::json result_config(const nlohmann::json& config);
+
+/// The first difference between two JSON values, as "path: A vs B" (e.g.
+/// "training.epochs: 12 vs 20"), or empty when they are equal.
+std::string json_difference(const nlohmann::json& a, const nlohmann::json& b);
+
+/// RUN_DIR/parts/rep-NNNNNN.SUFFIX
+std::filesystem::path part_path(const std::filesystem::path& run_dir, std::size_t index,
+                                std::string_view suffix);
+
+/// The state of one repetition's part files.
+struct PartCheck {
+  bool complete = false;  ///< the .json marker exists and every checksum in it matches
+  std::string problem;    ///< when the marker exists but a part is missing or corrupt
+  nlohmann::json meta;    ///< the marker's content without "files" (as in the manifest)
+};
+
+/// Checks the part files of repetition `index` in `run_dir`. Never throws for missing or
+/// corrupt files: they are reported in the result.
+PartCheck check_part(const std::filesystem::path& run_dir, std::size_t index);
+
+/// One parsed row of mi.csv (or of a part mi.csv).
+struct MiCsvRow {
+  std::size_t repetition = 0;
+  std::uint32_t epoch = 0;
+  std::uint16_t layer = 0;
+  std::string estimator;  ///< unquoted
+  double i_xt = 0.0;
+  double i_ty = 0.0;
+};
+
+/// Parses one data line of mi.csv; nullopt when it is malformed. The estimator field may
+/// be quoted (it can contain commas); "nan" and "inf" are read as such.
+std::optional<MiCsvRow> parse_mi_line(std::string_view line);
+
+enum class StoreMode {
+  create,  ///< a new run: the directory must not hold one
+  resume,  ///< continue the run the directory holds
+};
+
 class RunStore {
  public:
-  /// Creates RUN_DIR (and parents). Refuses a directory that already holds a run, or a path
-  /// that is a file, with an InputError naming it.
-  explicit RunStore(std::filesystem::path dir);
+  /// Opens RUN_DIR for writing and takes its lock (lock.h) for the lifetime of the store.
+  /// create: creates the directory (and parents); refuses a path that is a file or a
+  /// directory that already holds a run. resume: the directory must hold manifest.json;
+  /// temporary files a killed process left behind are removed. Throws InputError naming the
+  /// directory (and the other process, when one holds the lock).
+  explicit RunStore(std::filesystem::path dir, StoreMode mode = StoreMode::create);
+  ~RunStore();
+  RunStore(const RunStore&) = delete;
+  RunStore& operator=(const RunStore&) = delete;
 
   const std::filesystem::path& dir() const { return m_dir; }
+
+  /// "pid N on host H" of a dead process whose lock file was taken over, else empty.
+  const std::string& stale_lock_holder() const;
 
   /// Writes one finished repetition's rows and metadata under parts/; `estimator_names`
   /// gives the `estimator` column for MiRow::estimator.
   void write_repetition(const RepetitionResult& result,
                         const std::vector<std::string>& estimator_names) const;
 
+  /// Reads back a complete repetition's rows and metadata from its part files (what
+  /// write_repetition wrote, numbers as printed); `estimator_names` maps the estimator
+  /// column back to MiRow::estimator. Throws InputError on unreadable or malformed parts.
+  RepetitionResult read_repetition(std::size_t index, const std::vector<std::string>& estimator_names) const;
+
+  /// Copies the part files of a complete repetition from another run directory, the
+  /// .json marker last.
+  void copy_repetition(const std::filesystem::path& from_dir, std::size_t index) const;
+
   /// Merges the parts of `indices` (in that order) into mi.csv, accuracy.csv and
-  /// activation_range.csv.
-  void merge(const std::vector<std::size_t>& indices) const;
+  /// activation_range.csv. Returns their checksums: {"mi.csv": file_checksum(...), ...}.
+  nlohmann::json merge(const std::vector<std::size_t>& indices) const;
 
   /// Writes manifest.json.
   void write_manifest(const nlohmann::json& manifest) const;
+
+  /// Reads manifest.json; throws InputError when it is missing or not a JSON object.
+  nlohmann::json read_manifest() const;
 
   /// The metadata of one repetition as recorded in the manifest.
   static nlohmann::json repetition_json(const RepetitionResult& result);
 
  private:
-  std::filesystem::path part(std::size_t index, std::string_view suffix) const;
   std::filesystem::path m_dir;
+  std::unique_ptr<RunLock> m_lock;
 };
+
+/// Reads RUN_DIR/manifest.json; throws InputError naming the file when it is missing or not
+/// a JSON object.
+nlohmann::json read_manifest(const std::filesystem::path& run_dir);
 
 }  // namespace infoplane::experiment

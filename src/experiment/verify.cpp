@@ -1,0 +1,306 @@
+/// @brief `verify_run`: checksums of a run directory and the invariants of exact MI.
+#include "infoplane/experiment/verify.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <set>
+#include <string_view>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "infoplane/common.h"
+#include "infoplane/experiment/store.h"
+
+namespace infoplane::experiment {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_exact(std::string_view estimator) {
+  return estimator == "exact" || estimator.rfind("exact:", 0) == 0;
+}
+
+/// Splits a line into comma-separated numbers; false on a wrong count or a bad number.
+bool parse_numbers(std::string_view line, std::size_t n, std::vector<double>& out) {
+  out.clear();
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = line.find(',', start);
+    const std::string_view field = line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    if (field.empty() || field.size() > 64) return false;
+    char buffer[65];
+    std::memcpy(buffer, field.data(), field.size());
+    buffer[field.size()] = '\0';
+    char* end = nullptr;
+    out.push_back(std::strtod(buffer, &end));
+    if (end != buffer + field.size()) return false;
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out.size() == n;
+}
+
+bool is_index(double v) { return std::isfinite(v) && v >= 0 && v == std::floor(v); }
+
+/// Calls `row(line_no, text)` for each data line of a CSV file after checking its header.
+template <typename RowFn>
+bool for_each_row(const fs::path& path, std::string_view header, const std::string& content,
+                  VerifyReport& report, RowFn&& row) {
+  const std::string name = path.filename().string();
+  std::size_t start = 0;
+  std::size_t line_no = 0;
+  while (start < content.size()) {
+    std::size_t end = content.find('\n', start);
+    if (end == std::string::npos) end = content.size();
+    std::string_view line(content.data() + start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    ++line_no;
+    if (line_no == 1) {
+      if (line != header) {
+        report.violations.push_back({name + " line 1", fmt::format("header is '{}', expected '{}'", line, header)});
+        return false;
+      }
+    } else if (!line.empty()) {
+      ++report.n_rows;
+      row(line_no, line);
+    }
+    start = end + 1;
+  }
+  if (line_no == 0) report.violations.push_back({name, "empty file, expected at least the header"});
+  return true;
+}
+
+struct ExactPoint {
+  double i_xt = 0, i_ty = 0;
+  std::size_t line = 0;
+};
+
+}  // namespace
+
+VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
+  std::error_code ec;
+  if (!fs::exists(run_dir, ec)) input_error("{}: no such directory", run_dir.string());
+  if (!fs::is_directory(run_dir, ec)) input_error("{}: not a directory, expected a run directory", run_dir.string());
+  const nlohmann::json manifest = read_manifest(run_dir);
+  VerifyReport report;
+  const auto violation = [&](std::string where, std::string what) {
+    report.violations.push_back({std::move(where), std::move(what)});
+  };
+
+  // --- manifest: status, checksums -------------------------------------------------------
+  const std::string status = manifest.value("status", std::string("(none)"));
+  if (status != "complete") {
+    violation("manifest.json", fmt::format("status is '{}', expected 'complete': the run did not finish; "
+                                           "continue it with 'infoplane run ... --resume'", status));
+  }
+  const nlohmann::json checksums = manifest.value("checksums", nlohmann::json());
+  if (!checksums.is_object()) {
+    report.notes.push_back("manifest.json records no checksums (written by an older infoplane): only the rows are checked");
+  } else {
+    if (checksums.contains("config")) {
+      const std::string actual = config_checksum(manifest.value("config", nlohmann::json()));
+      if (checksums["config"] != actual) {
+        violation("manifest.json", fmt::format("config checksum {} does not match the recorded {}: the config "
+                                               "record was changed", actual, checksums["config"].dump()));
+      }
+    }
+    const nlohmann::json files = checksums.value("files", nlohmann::json::object());
+    for (const std::string_view name : k_result_files) {
+      const std::string key(name);
+      if (!files.contains(key)) {
+        if (status == "complete") violation("manifest.json", fmt::format("no checksum recorded for {}", name));
+        continue;
+      }
+      const fs::path path = run_dir / name;
+      if (!fs::exists(path, ec)) {
+        violation(key, "missing");
+        continue;
+      }
+      ++report.n_files;
+      const nlohmann::json actual = file_checksum(read_file(path));
+      if (actual != files[key]) {
+        violation(key, fmt::format("checksum mismatch: crc32 {} and {} bytes, manifest records crc32 {} and {} bytes",
+                                   actual["crc32"].get<std::string>(), actual["bytes"].get<std::size_t>(),
+                                   files[key].value("crc32", std::string("?")), files[key].value("bytes", 0)));
+      }
+    }
+  }
+
+  // --- repetitions and their parts ---------------------------------------------------------
+  std::set<std::size_t> listed;
+  std::set<std::size_t> listed_ok;
+  const nlohmann::json repetitions = manifest.value("repetitions", nlohmann::json::array());
+  for (const nlohmann::json& r : repetitions) {
+    if (!r.is_object() || !r.contains("index") || !r["index"].is_number_unsigned()) {
+      violation("manifest.json", fmt::format("repetition record without an index: {}", r.dump()));
+      continue;
+    }
+    const std::size_t index = r["index"].get<std::size_t>();
+    if (!listed.insert(index).second) violation("manifest.json", fmt::format("repetition {} is listed twice", index));
+    if (r.value("status", std::string()) == "ok") listed_ok.insert(index);
+    if (fs::exists(part_path(run_dir, index, "json"), ec)) {
+      const PartCheck part = check_part(run_dir, index);
+      if (!part.problem.empty()) {
+        violation(fs::relative(part_path(run_dir, index, "json"), run_dir, ec).string(), part.problem);
+      } else {
+        report.n_files += std::size(k_part_suffixes);
+      }
+    }
+  }
+
+  const nlohmann::json dataset = manifest.value("dataset", nlohmann::json::object());
+  const double n_samples = dataset.value("n_samples", 0.0);
+  const double h_x = n_samples > 0 ? std::log2(n_samples) : std::numeric_limits<double>::quiet_NaN();
+  const double h_y = dataset.value("h_y", std::numeric_limits<double>::quiet_NaN());
+  if (!std::isfinite(h_x) || !std::isfinite(h_y)) {
+    report.notes.push_back("manifest.json: dataset.n_samples or dataset.h_y missing: the bounds log2 N and H(Y) are not checked");
+  }
+
+  // --- mi.csv ------------------------------------------------------------------------------
+  const fs::path mi_path = run_dir / "mi.csv";
+  if (fs::exists(mi_path, ec)) {
+    std::map<std::string, std::uint16_t> estimator_ids;
+    std::vector<std::string> estimator_names;
+    // (repetition, epoch, estimator) -> layer -> values, for the exact estimators.
+    std::map<std::tuple<std::size_t, std::uint32_t, std::uint16_t>, std::map<std::uint16_t, ExactPoint>> exact;
+    std::set<std::tuple<std::size_t, std::uint32_t, std::uint16_t, std::uint16_t>> seen_other;
+    std::set<std::size_t> with_exact_rows;
+    const std::string content = read_file(mi_path);
+    for_each_row(mi_path, k_mi_header, content, report, [&](std::size_t line_no, std::string_view line) {
+      const std::string where = fmt::format("mi.csv line {}", line_no);
+      const std::optional<MiCsvRow> row = parse_mi_line(line);
+      if (!row) {
+        violation(where, fmt::format("malformed row '{}'", line));
+        return;
+      }
+      const auto [it, inserted] = estimator_ids.try_emplace(row->estimator, static_cast<std::uint16_t>(estimator_ids.size()));
+      if (inserted) estimator_names.push_back(row->estimator);
+      const std::uint16_t id = it->second;
+      if (!listed.empty() && listed.count(row->repetition) == 0) {
+        violation(where, fmt::format("repetition {} is not listed in manifest.json", row->repetition));
+      }
+      const std::string point = fmt::format("repetition {}, epoch {}, layer {} ({})", row->repetition, row->epoch,
+                                            row->layer, row->estimator);
+      if (!is_exact(row->estimator)) {
+        if (!seen_other.insert({row->repetition, row->epoch, row->layer, id}).second) {
+          violation(where, point + ": duplicate row");
+        }
+        return;
+      }
+      with_exact_rows.insert(row->repetition);
+      auto& layers = exact[{row->repetition, row->epoch, id}];
+      if (!layers.try_emplace(row->layer, ExactPoint{row->i_xt, row->i_ty, line_no}).second) {
+        violation(where, point + ": duplicate row");
+        return;
+      }
+      if (!std::isfinite(row->i_xt) || !std::isfinite(row->i_ty)) {
+        violation(where, fmt::format("{}: I(X;T) = {}, I(T;Y) = {}: exact values must be finite", point, row->i_xt, row->i_ty));
+        return;
+      }
+      if (row->i_xt < -tolerance) violation(where, fmt::format("{}: I(X;T) = {} < 0", point, row->i_xt));
+      if (row->i_ty < -tolerance) violation(where, fmt::format("{}: I(T;Y) = {} < 0", point, row->i_ty));
+      if (std::isfinite(h_x) && row->i_xt > h_x + tolerance) {
+        violation(where, fmt::format("{}: I(X;T) = {} > log2 N = {}", point, row->i_xt, h_x));
+      }
+      if (std::isfinite(h_y) && row->i_ty > h_y + tolerance) {
+        violation(where, fmt::format("{}: I(T;Y) = {} > H(Y) = {}", point, row->i_ty, h_y));
+      }
+      if (row->i_ty > row->i_xt + tolerance) {
+        violation(where, fmt::format("{}: I(T;Y) = {} > I(X;T) = {}", point, row->i_ty, row->i_xt));
+      }
+    });
+    for (const auto& [key, layers] : exact) {
+      const auto& [repetition, epoch, id] = key;
+      const ExactPoint* previous = nullptr;
+      std::uint16_t previous_layer = 0;
+      for (const auto& [layer, p] : layers) {
+        if (previous != nullptr && layer == previous_layer + 1 && std::isfinite(p.i_xt) && std::isfinite(previous->i_xt)) {
+          const std::string where = fmt::format("mi.csv line {}", p.line);
+          const std::string point = fmt::format("repetition {}, epoch {}, layer {} ({})", repetition, epoch, layer,
+                                                estimator_names[id]);
+          if (p.i_xt > previous->i_xt + tolerance) {
+            violation(where, fmt::format("{}: I(X;T) = {} > {} of layer {} (data-processing inequality)", point,
+                                         p.i_xt, previous->i_xt, previous_layer));
+          }
+          if (p.i_ty > previous->i_ty + tolerance) {
+            violation(where, fmt::format("{}: I(T;Y) = {} > {} of layer {} (data-processing inequality)", point,
+                                         p.i_ty, previous->i_ty, previous_layer));
+          }
+        }
+        previous = &p;
+        previous_layer = layer;
+      }
+    }
+    for (const std::size_t r : listed_ok) {
+      if (with_exact_rows.count(r) == 0 && !exact.empty()) {
+        violation("mi.csv", fmt::format("repetition {} is listed as ok in manifest.json but has no exact rows", r));
+      }
+    }
+  } else if (status == "complete") {
+    violation("mi.csv", "missing");
+  }
+
+  // --- accuracy.csv ------------------------------------------------------------------------
+  const fs::path accuracy_path = run_dir / "accuracy.csv";
+  if (fs::exists(accuracy_path, ec)) {
+    std::set<std::pair<std::size_t, std::size_t>> seen;
+    std::vector<double> v;
+    const std::string content = read_file(accuracy_path);
+    for_each_row(accuracy_path, k_accuracy_header, content, report, [&](std::size_t line_no, std::string_view line) {
+      const std::string where = fmt::format("accuracy.csv line {}", line_no);
+      if (!parse_numbers(line, 5, v) || !is_index(v[0]) || !is_index(v[1])) {
+        violation(where, fmt::format("malformed row '{}'", line));
+        return;
+      }
+      const auto repetition = static_cast<std::size_t>(v[0]);
+      const auto epoch = static_cast<std::size_t>(v[1]);
+      if (!seen.insert({repetition, epoch}).second) {
+        violation(where, fmt::format("repetition {}, epoch {}: duplicate row", repetition, epoch));
+      }
+      if (!listed.empty() && listed.count(repetition) == 0) {
+        violation(where, fmt::format("repetition {} is not listed in manifest.json", repetition));
+      }
+      for (int k : {2, 3}) {
+        if (!(v[k] >= 0.0 && v[k] <= 1.0)) {
+          violation(where, fmt::format("repetition {}, epoch {}: {} accuracy {} is not in [0, 1]", repetition, epoch,
+                                       k == 2 ? "train" : "test", v[k]));
+        }
+      }
+      if (!std::isfinite(v[4])) {
+        violation(where, fmt::format("repetition {}, epoch {}: training loss {} is not finite", repetition, epoch, v[4]));
+      }
+    });
+  } else if (status == "complete") {
+    violation("accuracy.csv", "missing");
+  }
+
+  // --- activation_range.csv ----------------------------------------------------------------
+  const fs::path range_path = run_dir / "activation_range.csv";
+  if (fs::exists(range_path, ec)) {
+    std::vector<double> v;
+    const std::string content = read_file(range_path);
+    for_each_row(range_path, k_range_header, content, report, [&](std::size_t line_no, std::string_view line) {
+      const std::string where = fmt::format("activation_range.csv line {}", line_no);
+      if (!parse_numbers(line, 5, v) || !is_index(v[0]) || !is_index(v[1]) || !is_index(v[2])) {
+        violation(where, fmt::format("malformed row '{}'", line));
+        return;
+      }
+      if (!std::isfinite(v[3]) || !std::isfinite(v[4]) || v[3] > v[4]) {
+        violation(where, fmt::format("repetition {}, epoch {}, layer {}: range [{}, {}] is not finite with min <= max",
+                                     v[0], v[1], v[2], v[3], v[4]));
+      }
+    });
+  } else if (status == "complete") {
+    violation("activation_range.csv", "missing");
+  }
+  return report;
+}
+
+}  // namespace infoplane::experiment
