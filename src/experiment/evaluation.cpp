@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "infoplane/common.h"
+#include "infoplane/nn/dense.h"
 #include "infoplane/nn/pool.h"
 
 namespace infoplane::experiment {
@@ -28,31 +29,7 @@ void dense_forward_rows(const float* x, std::size_t n, std::size_t d_in, const f
 
 void dense_forward_columns(const float* x, std::size_t n, std::size_t d_in, const float* w,
                            const float* b, std::size_t d_out, float* z) {
-  // Blocks of 64 samples accumulate in registers; every element still sees b, then the
-  // inputs in ascending order, exactly as in dense_forward_rows.
-  constexpr std::size_t k_block = 64;
-  std::size_t r0 = 0;
-  for (; r0 + k_block <= n; r0 += k_block) {
-    for (std::size_t j = 0; j < d_out; ++j) {
-      float acc[k_block];
-      for (std::size_t k = 0; k < k_block; ++k) acc[k] = b[j];
-      for (std::size_t i = 0; i < d_in; ++i) {
-        const float wij = w[i * d_out + j];
-        const float* xi = x + i * n + r0;
-        for (std::size_t k = 0; k < k_block; ++k) acc[k] += wij * xi[k];
-      }
-      std::copy(acc, acc + k_block, z + j * n + r0);
-    }
-  }
-  for (std::size_t j = 0; j < d_out; ++j) {
-    float* zj = z + j * n;
-    std::fill(zj + r0, zj + n, b[j]);
-    for (std::size_t i = 0; i < d_in; ++i) {
-      const float wij = w[i * d_out + j];
-      const float* xi = x + i * n;
-      for (std::size_t r = r0; r < n; ++r) zj[r] += wij * xi[r];
-    }
-  }
+  nn::dense_forward(x, n, d_in, w, b, d_out, z);
 }
 
 namespace {
@@ -132,7 +109,7 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
   // (one contiguous row per feature), so every kernel below runs over long rows.
   std::size_t n_prev = m_input_reps.size();
   std::size_t width_prev = m_data.n_features();
-  m_states = m_input_states;
+  const float* states = m_input_states.data();  // read only: not copied
   m_ids = m_input_ids;
 
   std::size_t p = 0;  // information-plane layer
@@ -148,13 +125,13 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
     m_codes.resize(count);
     m_local_ids.resize(n_prev);
     if (layer.kind == nn::LayerKind::MaxPool2D) {
-      nn::maxpool_forward(m_states.data(), n_prev, layer.in_shape, layer.kernel, m_a.data(), nullptr);
+      nn::maxpool_forward(states, n_prev, layer.in_shape, layer.kernel, m_a.data(), nullptr);
     } else {
       if (layer.kind == nn::LayerKind::Dense) {
-        dense_forward_columns(m_states.data(), n_prev, width_prev, layer.forward_weights().data(),
+        dense_forward_columns(states, n_prev, width_prev, layer.forward_weights().data(),
                               layer.b.data(), width, m_z.data());
       } else {
-        nn::conv2d_forward(m_states.data(), n_prev, layer.in_shape, layer.forward_weights().data(),
+        nn::conv2d_forward(states, n_prev, layer.in_shape, layer.forward_weights().data(),
                            layer.b.data(), layer.out_shape.channels, layer.kernel, m_z.data());
       }
       if (layer.activation == nn::Activation::Softmax) {
@@ -204,6 +181,7 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
       float* target = m_states.data() + f * n_states;
       for (std::size_t s = 0; s < n_states; ++s) target[s] = column[m_reps[s]];
     }
+    states = m_states.data();
     n_prev = n_states;
     width_prev = width;
   }

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "infoplane/common.h"
+#include "infoplane/nn/dense.h"
 #include "infoplane/nn/pool.h"
 
 namespace infoplane::nn {
@@ -122,36 +123,6 @@ namespace {
 
 // Hand-written kernels of the training step (hot loops), features x samples layout.
 
-/// z (d_out x n) = W^T x + b, x: d_in x n, W: d_in x d_out row-major.
-template <typename S>
-void dense_forward(const S* x, std::size_t n, std::size_t d_in, const S* w, const S* b,
-                   std::size_t d_out, S* z) {
-  for (std::size_t j = 0; j < d_out; ++j) {
-    S* zj = z + j * n;
-    std::fill(zj, zj + n, b[j]);
-    for (std::size_t i = 0; i < d_in; ++i) {
-      const S wij = w[i * d_out + j];
-      const S* xi = x + i * n;
-      for (std::size_t r = 0; r < n; ++r) zj[r] += wij * xi[r];
-    }
-  }
-}
-
-/// Sum of a[r] * b[r] over r < n with 16 independent partial sums (vectorised).
-template <typename S>
-S dot(const S* a, const S* b, std::size_t n) {
-  constexpr std::size_t k_lanes = 16;
-  S acc[k_lanes] = {};
-  std::size_t r = 0;
-  for (; r + k_lanes <= n; r += k_lanes) {
-    for (std::size_t k = 0; k < k_lanes; ++k) acc[k] += a[r + k] * b[r + k];
-  }
-  S sum = 0;
-  for (std::size_t k = 0; k < k_lanes; ++k) sum += acc[k];
-  for (; r < n; ++r) sum += a[r] * b[r];
-  return sum;
-}
-
 template <typename S>
 S sum(const S* a, std::size_t n) {
   constexpr std::size_t k_lanes = 16;
@@ -171,9 +142,7 @@ S sum(const S* a, std::size_t n) {
 template <typename S>
 void dense_backward(const S* x, const S* g, std::size_t n, std::size_t d_in, const S* w,
                     std::size_t d_out, S* gw, S* gb, S* g_in) {
-  for (std::size_t i = 0; i < d_in; ++i) {
-    for (std::size_t j = 0; j < d_out; ++j) gw[i * d_out + j] = dot(x + i * n, g + j * n, n);
-  }
+  dense_weight_gradient(x, g, n, d_in, d_out, gw);
   for (std::size_t j = 0; j < d_out; ++j) gb[j] = sum(g + j * n, n);
   if (g_in == nullptr) return;
   for (std::size_t i = 0; i < d_in; ++i) {

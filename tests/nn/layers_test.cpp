@@ -1,5 +1,6 @@
 /// @brief Convolution, max pooling and flatten: fast kernels against the plain-loop
 /// references, and finite-difference gradients of networks built from them.
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -7,6 +8,7 @@
 
 #include "infoplane/common.h"
 #include "infoplane/nn/conv2d.h"
+#include "infoplane/nn/dense.h"
 #include "infoplane/nn/network.h"
 #include "infoplane/nn/pool.h"
 #include "infoplane/random.h"
@@ -29,6 +31,26 @@ std::vector<S> transpose(const std::vector<S>& m, std::size_t rows, std::size_t 
     for (std::size_t c = 0; c < cols; ++c) t[c * rows + r] = m[r * cols + c];
   }
   return t;
+}
+
+TEST(Dense, BlockedKernelsEqualTheReferencesBitForBit) {
+  Rng rng(2);
+  // Shapes with every kind of remainder: outputs not a multiple of 4 or 2, inputs not a
+  // multiple of 4, samples not a multiple of 16.
+  for (const auto [n, d_in, d_out] : {std::array<std::size_t, 3>{256, 784, 16}, {37, 13, 7}, {16, 5, 3},
+                                      {250, 9, 10}, {5, 4, 2}, {100, 12, 1}}) {
+    const std::vector<float> x = random_values<float>(n * d_in, rng);
+    const std::vector<float> w = random_values<float>(d_in * d_out, rng);
+    const std::vector<float> b = random_values<float>(d_out, rng);
+    const std::vector<float> g = random_values<float>(n * d_out, rng);
+    std::vector<float> z1(n * d_out), z2(n * d_out), gw1(d_in * d_out), gw2(d_in * d_out);
+    dense_forward(x.data(), n, d_in, w.data(), b.data(), d_out, z1.data());
+    dense_forward_naive(x.data(), n, d_in, w.data(), b.data(), d_out, z2.data());
+    EXPECT_EQ(z1, z2) << n << " " << d_in << " " << d_out;
+    dense_weight_gradient(x.data(), g.data(), n, d_in, d_out, gw1.data());
+    dense_weight_gradient_naive(x.data(), g.data(), n, d_in, d_out, gw2.data());
+    EXPECT_EQ(gw1, gw2) << n << " " << d_in << " " << d_out;
+  }
 }
 
 TEST(Conv2D, FastKernelEqualsTheNaiveReferenceBitForBit) {

@@ -1,0 +1,199 @@
+/// @brief Register-blocked dense kernels (GCC vector extensions: AVX with -march=native,
+/// pairs of SSE registers otherwise) and their references.
+#include "infoplane/nn/dense.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace infoplane::nn {
+
+namespace {
+
+typedef float v8f __attribute__((vector_size(32)));
+
+inline v8f load(const float* p) {
+  v8f v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline void store(float* p, v8f v) { std::memcpy(p, &v, sizeof v); }
+
+inline v8f splat(float s) { return v8f{s, s, s, s, s, s, s, s}; }
+
+/// JB outputs x 16 samples from r0, accumulated over all inputs.
+template <std::size_t JB>
+inline void forward_block(const float* x, std::size_t n, std::size_t d_in, const float* w,
+                          const float* b, std::size_t d_out, float* z, std::size_t j0, std::size_t r0) {
+  v8f acc[JB][2];
+  for (std::size_t jj = 0; jj < JB; ++jj) acc[jj][0] = acc[jj][1] = splat(b[j0 + jj]);
+  const float* xp = x + r0;
+  const float* wp = w + j0;
+  for (std::size_t i = 0; i < d_in; ++i, xp += n, wp += d_out) {
+    const v8f x0 = load(xp);
+    const v8f x1 = load(xp + 8);
+    for (std::size_t jj = 0; jj < JB; ++jj) {
+      const v8f wv = splat(wp[jj]);
+      acc[jj][0] += wv * x0;
+      acc[jj][1] += wv * x1;
+    }
+  }
+  for (std::size_t jj = 0; jj < JB; ++jj) {
+    store(z + (j0 + jj) * n + r0, acc[jj][0]);
+    store(z + (j0 + jj) * n + r0 + 8, acc[jj][1]);
+  }
+}
+
+/// Lanes h .. h + 7 of the 16 partial sums of 4 inputs x 2 outputs of the weight
+/// gradient over the first n_vec (multiple of 16) samples, into lanes[pair][h + k].
+inline void gradient_half(const float* x, const float* g, std::size_t n, std::size_t n_vec,
+                          std::size_t i0, std::size_t j0, std::size_t h, float (*lanes)[16]) {
+  v8f acc[4][2];
+  for (auto& a : acc) a[0] = a[1] = splat(0.0f);
+  const float* xp = x + i0 * n + h;
+  const float* gp = g + j0 * n + h;
+  for (std::size_t r = 0; r < n_vec; r += 16) {
+    const v8f g0 = load(gp + r);
+    const v8f g1 = load(gp + n + r);
+    for (std::size_t ii = 0; ii < 4; ++ii) {
+      const v8f xv = load(xp + ii * n + r);
+      acc[ii][0] += xv * g0;
+      acc[ii][1] += xv * g1;
+    }
+  }
+  for (std::size_t ii = 0; ii < 4; ++ii) {
+    for (std::size_t jj = 0; jj < 2; ++jj) store(lanes[ii * 2 + jj] + h, acc[ii][jj]);
+  }
+}
+
+/// 4 inputs x 2 outputs of the weight gradient, as dot16 computes each: the 16 lanes in
+/// two passes of 8 (few live registers), then the eight lane sums interleaved, so that
+/// they run in parallel instead of as chains of dependent additions, each still in lane
+/// order, then the n mod 16 last samples.
+inline void gradient_block(const float* x, const float* g, std::size_t n, std::size_t n_vec,
+                           std::size_t d_out, float* gw, std::size_t i0, std::size_t j0) {
+  float lanes[8][16];
+  gradient_half(x, g, n, n_vec, i0, j0, 0, lanes);
+  gradient_half(x, g, n, n_vec, i0, j0, 8, lanes);
+  float sums[8] = {};
+  for (std::size_t k = 0; k < 16; ++k) {
+    for (std::size_t p = 0; p < 8; ++p) sums[p] += lanes[p][k];
+  }
+  for (std::size_t ii = 0; ii < 4; ++ii) {
+    const float* xi = x + (i0 + ii) * n;
+    for (std::size_t jj = 0; jj < 2; ++jj) {
+      const float* gj = g + (j0 + jj) * n;
+      float sum = sums[ii * 2 + jj];
+      for (std::size_t r = n_vec; r < n; ++r) sum += xi[r] * gj[r];
+      gw[(i0 + ii) * d_out + j0 + jj] = sum;
+    }
+  }
+}
+
+}  // namespace
+
+template <typename S>
+S dot16(const S* a, const S* b, std::size_t n) {
+  constexpr std::size_t k_lanes = 16;
+  S acc[k_lanes] = {};
+  std::size_t r = 0;
+  for (; r + k_lanes <= n; r += k_lanes) {
+    for (std::size_t k = 0; k < k_lanes; ++k) acc[k] += a[r + k] * b[r + k];
+  }
+  S sum = 0;
+  for (std::size_t k = 0; k < k_lanes; ++k) sum += acc[k];
+  for (; r < n; ++r) sum += a[r] * b[r];
+  return sum;
+}
+
+template <typename S>
+void dense_forward_naive(const S* x, std::size_t n, std::size_t d_in, const S* w, const S* b,
+                         std::size_t d_out, S* z) {
+  for (std::size_t j = 0; j < d_out; ++j) {
+    S* zj = z + j * n;
+    std::fill(zj, zj + n, b[j]);
+    for (std::size_t i = 0; i < d_in; ++i) {
+      const S wij = w[i * d_out + j];
+      const S* xi = x + i * n;
+      for (std::size_t r = 0; r < n; ++r) zj[r] += wij * xi[r];
+    }
+  }
+}
+
+template <typename S>
+void dense_forward(const S* x, std::size_t n, std::size_t d_in, const S* w, const S* b,
+                   std::size_t d_out, S* z) {
+  dense_forward_naive(x, n, d_in, w, b, d_out, z);
+}
+
+template <>
+void dense_forward<float>(const float* x, std::size_t n, std::size_t d_in, const float* w,
+                          const float* b, std::size_t d_out, float* z) {
+  constexpr std::size_t k_rb = 16;
+  const std::size_t n_main = n - n % k_rb;
+  const std::size_t j_main = d_out - d_out % 4;
+  for (std::size_t r0 = 0; r0 < n_main; r0 += k_rb) {
+    std::size_t j0 = 0;
+    for (; j0 < j_main; j0 += 4) forward_block<4>(x, n, d_in, w, b, d_out, z, j0, r0);
+    for (; j0 + 2 <= d_out; j0 += 2) forward_block<2>(x, n, d_in, w, b, d_out, z, j0, r0);
+    for (; j0 < d_out; ++j0) forward_block<1>(x, n, d_in, w, b, d_out, z, j0, r0);
+  }
+  if (n_main == n) return;
+  for (std::size_t j = 0; j < d_out; ++j) {
+    float* zj = z + j * n;
+    std::fill(zj + n_main, zj + n, b[j]);
+    for (std::size_t i = 0; i < d_in; ++i) {
+      const float wij = w[i * d_out + j];
+      const float* xi = x + i * n;
+      for (std::size_t r = n_main; r < n; ++r) zj[r] += wij * xi[r];
+    }
+  }
+}
+
+template <typename S>
+void dense_weight_gradient_naive(const S* x, const S* g, std::size_t n, std::size_t d_in,
+                                 std::size_t d_out, S* gw) {
+  for (std::size_t i = 0; i < d_in; ++i) {
+    for (std::size_t j = 0; j < d_out; ++j) gw[i * d_out + j] = dot16(x + i * n, g + j * n, n);
+  }
+}
+
+template <typename S>
+void dense_weight_gradient(const S* x, const S* g, std::size_t n, std::size_t d_in,
+                           std::size_t d_out, S* gw) {
+  dense_weight_gradient_naive(x, g, n, d_in, d_out, gw);
+}
+
+template <>
+void dense_weight_gradient<float>(const float* x, const float* g, std::size_t n, std::size_t d_in,
+                                  std::size_t d_out, float* gw) {
+  const std::size_t n_vec = n - n % 16;
+  const std::size_t i_main = d_in - d_in % 4;
+  const std::size_t j_main = d_out - d_out % 2;
+  for (std::size_t i0 = 0; i0 < i_main; i0 += 4) {
+    for (std::size_t j0 = 0; j0 < j_main; j0 += 2) gradient_block(x, g, n, n_vec, d_out, gw, i0, j0);
+    for (std::size_t j = j_main; j < d_out; ++j) {
+      for (std::size_t ii = 0; ii < 4; ++ii) gw[(i0 + ii) * d_out + j] = dot16(x + (i0 + ii) * n, g + j * n, n);
+    }
+  }
+  for (std::size_t i = i_main; i < d_in; ++i) {
+    for (std::size_t j = 0; j < d_out; ++j) gw[i * d_out + j] = dot16(x + i * n, g + j * n, n);
+  }
+}
+
+template float dot16<float>(const float*, const float*, std::size_t);
+template double dot16<double>(const double*, const double*, std::size_t);
+template void dense_forward<double>(const double*, std::size_t, std::size_t, const double*, const double*,
+                                    std::size_t, double*);
+template void dense_forward_naive<float>(const float*, std::size_t, std::size_t, const float*,
+                                         const float*, std::size_t, float*);
+template void dense_forward_naive<double>(const double*, std::size_t, std::size_t, const double*,
+                                          const double*, std::size_t, double*);
+template void dense_weight_gradient<double>(const double*, const double*, std::size_t, std::size_t,
+                                            std::size_t, double*);
+template void dense_weight_gradient_naive<float>(const float*, const float*, std::size_t, std::size_t,
+                                                 std::size_t, float*);
+template void dense_weight_gradient_naive<double>(const double*, const double*, std::size_t, std::size_t,
+                                                  std::size_t, double*);
+
+}  // namespace infoplane::nn
