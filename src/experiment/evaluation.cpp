@@ -144,9 +144,17 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
     nn::quantize(m_a.data(), m_q.data(), m_codes_t.data(), count, grid);
     // Pooled values are already on the grid: forwarded as they are.
     if (layer.kind == nn::LayerKind::MaxPool2D) std::copy(m_a.begin(), m_a.end(), m_q.begin());
-    for (std::size_t f = 0; f < width; ++f) {
-      const std::uint32_t* column = m_codes_t.data() + f * n_prev;
-      for (std::size_t s = 0; s < n_prev; ++s) m_codes[s * width + f] = column[s];
+    // Codes to states x features, in 32 x 32 tiles (wide conv layers: millions of codes).
+    constexpr std::size_t k_tile = 32;
+    for (std::size_t f0 = 0; f0 < width; f0 += k_tile) {
+      const std::size_t f1 = std::min(width, f0 + k_tile);
+      for (std::size_t s0 = 0; s0 < n_prev; s0 += k_tile) {
+        const std::size_t s1 = std::min(n_prev, s0 + k_tile);
+        for (std::size_t f = f0; f < f1; ++f) {
+          const std::uint32_t* column = m_codes_t.data() + f * n_prev;
+          for (std::size_t s = s0; s < s1; ++s) m_codes[s * width + f] = column[s];
+        }
+      }
     }
     if (m_counters.size() <= p) m_counters.resize(p + 1);
     const std::size_t n_states =
