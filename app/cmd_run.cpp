@@ -217,53 +217,59 @@ void run(const RunOptions& options) {
   std::vector<experiment::RepetitionResult> summaries(n_reps);
   std::vector<std::vector<LayerTrace>> traces(n_reps);
   if (options.resume) {
-    manifest = store.read_manifest();
-    const std::string where = (store.dir() / "manifest.json").string();
-    const std::string diff = experiment::json_difference(experiment::result_config(manifest.value("config", nlohmann::json())),
-                                                         experiment::result_config(config_json));
-    if (!diff.empty()) {
-      input_error("{}: the run's config differs from this one at {} (run vs now); resume with the same config "
-                  "file and options",
-                  where, diff);
-    }
-    const nlohmann::json recorded_shard = manifest.value("shard", nlohmann::json());
-    const auto key = [](const nlohmann::json& s, const char* name) {
-      return s.is_object() ? s.value(name, std::size_t{0}) : std::size_t{0};
-    };
-    if (key(recorded_shard, "index") != key(shard_json, "index") ||
-        key(recorded_shard, "count") != key(shard_json, "count")) {
-      const auto name = [&](const nlohmann::json& s) {
-        return s.is_object() ? fmt::format("--shard {}/{}", key(s, "index"), key(s, "count"))
-                             : std::string("no --shard");
-      };
-      input_error("{}: the run was started with {}, this one has {}", where, name(recorded_shard), name(shard_json));
-    }
-    const nlohmann::json checksums = manifest.value("checksums", nlohmann::json::object());
-    if (checksums.contains("labels") && checksums["labels"] != labels_crc) {
-      input_error("{}: the labels of the data set differ from the run's (checksum {} vs {})", where,
-                  checksums["labels"].get<std::string>(), labels_crc);
-    }
-    for (const std::size_t i : indices) {
-      const experiment::PartCheck part = experiment::check_part(store.dir(), i);
-      if (part.complete) {
-        metas[i] = part.meta;
-        summaries[i] = store.read_repetition(i, estimator_names);
-        traces[i] = trace(summaries[i], n_layers);
-        summaries[i].mi.clear();
-        summaries[i].ranges.clear();
-      } else {
-        if (!part.problem.empty()) {
-          fmt::print(stderr, "infoplane: repetition {} will run again: {}\n", i, part.problem);
-        }
-        todo.push_back(i);
+    try {
+      manifest = store.read_manifest();
+      const std::string where = (store.dir() / "manifest.json").string();
+      const std::string diff = experiment::json_difference(experiment::result_config(manifest.value("config", nlohmann::json())),
+                                                           experiment::result_config(config_json));
+      if (!diff.empty()) {
+        input_error("{}: the run's config differs from this one at {} (run vs now); resume with the same config "
+                    "file and options",
+                    where, diff);
       }
+      const nlohmann::json recorded_shard = manifest.value("shard", nlohmann::json());
+      const auto key = [](const nlohmann::json& s, const char* name) {
+        return s.is_object() ? s.value(name, std::size_t{0}) : std::size_t{0};
+      };
+      if (key(recorded_shard, "index") != key(shard_json, "index") ||
+          key(recorded_shard, "count") != key(shard_json, "count")) {
+        const auto name = [&](const nlohmann::json& s) {
+          return s.is_object() ? fmt::format("--shard {}/{}", key(s, "index"), key(s, "count"))
+                               : std::string("no --shard");
+        };
+        input_error("{}: the run was started with {}, this one has {}", where, name(recorded_shard), name(shard_json));
+      }
+      const nlohmann::json checksums = manifest.value("checksums", nlohmann::json::object());
+      if (checksums.contains("labels") && checksums["labels"] != labels_crc) {
+        input_error("{}: the labels of the data set differ from the run's (checksum {} vs {})", where,
+                    checksums["labels"].get<std::string>(), labels_crc);
+      }
+      for (const std::size_t i : indices) {
+        const experiment::PartCheck part = experiment::check_part(store.dir(), i);
+        if (part.complete) {
+          metas[i] = part.meta;
+          summaries[i] = store.read_repetition(i, estimator_names);
+          traces[i] = trace(summaries[i], n_layers);
+          summaries[i].mi.clear();
+          summaries[i].ranges.clear();
+        } else {
+          if (!part.problem.empty()) {
+            fmt::print(stderr, "infoplane: repetition {} will run again: {}\n", i, part.problem);
+          }
+          todo.push_back(i);
+        }
+      }
+      manifest["status"] = "running";
+      if (!manifest["resumed"].is_array()) manifest["resumed"] = nlohmann::json::array();
+      manifest["resumed"].push_back(utc_now());
+      for (const char* key : {"finished", "wall_seconds"}) manifest.erase(key);
+      if (!manifest["checksums"].is_object()) manifest["checksums"] = nlohmann::json::object();
+      manifest["checksums"].erase("files");
+      fmt::print(stderr, "infoplane: resuming {}: {} of {} repetitions already finished\n", store.dir().string(),
+                 indices.size() - todo.size(), indices.size());
+    } catch (const nlohmann::json::exception& e) {
+      input_error("{}: unexpected content: {}", (store.dir() / "manifest.json").string(), e.what());
     }
-    manifest["status"] = "running";
-    manifest["resumed"].push_back(utc_now());
-    for (const char* key : {"finished", "wall_seconds"}) manifest.erase(key);
-    if (manifest["checksums"].is_object()) manifest["checksums"].erase("files");
-    fmt::print(stderr, "infoplane: resuming {}: {} of {} repetitions already finished\n", store.dir().string(),
-               indices.size() - todo.size(), indices.size());
   } else {
     todo = indices;
     nlohmann::json layers = nlohmann::json::array();

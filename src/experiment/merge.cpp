@@ -35,8 +35,9 @@ std::string list(const std::vector<std::size_t>& v, std::size_t limit = 20) {
 
 }  // namespace
 
-MergeSummary merge_runs(const std::vector<fs::path>& inputs, const fs::path& out) {
-  if (inputs.empty()) input_error("merge: no run directories given");
+namespace {
+
+MergeSummary merge_checked(const std::vector<fs::path>& inputs, const fs::path& out) {
   MergeSummary summary;
   std::vector<nlohmann::json> manifests;
   for (const fs::path& dir : inputs) {
@@ -151,6 +152,17 @@ MergeSummary merge_runs(const std::vector<fs::path>& inputs, const fs::path& out
   store.write_manifest(manifest);
   summary.n_repetitions = n_reps;
   return summary;
+}
+
+}  // namespace
+
+MergeSummary merge_runs(const std::vector<fs::path>& inputs, const fs::path& out) {
+  if (inputs.empty()) input_error("merge: no run directories given");
+  try {
+    return merge_checked(inputs, out);
+  } catch (const nlohmann::json::exception& e) {
+    input_error("merge: a manifest.json or part .json has unexpected content: {}", e.what());
+  }
 }
 
 }  // namespace infoplane::experiment

@@ -273,7 +273,9 @@ RunStore::RunStore(fs::path dir, StoreMode mode) : m_dir(std::move(dir)) {
     fs::create_directories(m_dir, ec);
     if (ec) input_error("{}: cannot create the run directory: {}", m_dir.string(), ec.message());
     m_lock = std::make_unique<RunLock>(m_dir);
-    if (fs::exists(m_dir / "manifest.json", ec) || fs::exists(m_dir / "parts", ec)) {
+    // An empty parts/ without a manifest is what a process killed right at its start leaves.
+    const bool parts_used = fs::is_directory(m_dir / "parts", ec) && !fs::is_empty(m_dir / "parts", ec);
+    if (fs::exists(m_dir / "manifest.json", ec) || parts_used) {
       input_error("{}: the directory already holds a run; choose another --out, remove it, or continue "
                   "it with --resume",
                   m_dir.string());

@@ -10,6 +10,7 @@
 #include <set>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -82,6 +83,21 @@ struct ExactPoint {
   std::size_t line = 0;
 };
 
+/// j[key] as T, or `fallback` when j is not an object, lacks the key or holds another type.
+template <typename T>
+T field(const nlohmann::json& j, const char* key, T fallback) {
+  if (!j.is_object()) return fallback;
+  const auto it = j.find(key);
+  if (it == j.end()) return fallback;
+  if constexpr (std::is_same_v<T, std::string>) {
+    return it->is_string() ? it->template get<std::string>() : fallback;
+  } else if constexpr (std::is_same_v<T, nlohmann::json>) {
+    return *it;
+  } else {
+    return it->is_number() ? it->template get<T>() : fallback;
+  }
+}
+
 }  // namespace
 
 VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
@@ -95,23 +111,23 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
   };
 
   // --- manifest: status, checksums -------------------------------------------------------
-  const std::string status = manifest.value("status", std::string("(none)"));
+  const std::string status = field(manifest, "status", std::string("(none)"));
   if (status != "complete") {
     violation("manifest.json", fmt::format("status is '{}', expected 'complete': the run did not finish; "
                                            "continue it with 'infoplane run ... --resume'", status));
   }
-  const nlohmann::json checksums = manifest.value("checksums", nlohmann::json());
+  const nlohmann::json checksums = field(manifest, "checksums", nlohmann::json());
   if (!checksums.is_object()) {
     report.notes.push_back("manifest.json records no checksums (written by an older infoplane): only the rows are checked");
   } else {
     if (checksums.contains("config")) {
-      const std::string actual = config_checksum(manifest.value("config", nlohmann::json()));
+      const std::string actual = config_checksum(field(manifest, "config", nlohmann::json()));
       if (checksums["config"] != actual) {
         violation("manifest.json", fmt::format("config checksum {} does not match the recorded {}: the config "
                                                "record was changed", actual, checksums["config"].dump()));
       }
     }
-    const nlohmann::json files = checksums.value("files", nlohmann::json::object());
+    const nlohmann::json files = field(checksums, "files", nlohmann::json::object());
     for (const std::string_view name : k_result_files) {
       const std::string key(name);
       if (!files.contains(key)) {
@@ -128,7 +144,7 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
       if (actual != files[key]) {
         violation(key, fmt::format("checksum mismatch: crc32 {} and {} bytes, manifest records crc32 {} and {} bytes",
                                    actual["crc32"].get<std::string>(), actual["bytes"].get<std::size_t>(),
-                                   files[key].value("crc32", std::string("?")), files[key].value("bytes", 0)));
+                                   field(files[key], "crc32", std::string("?")), field(files[key], "bytes", 0)));
       }
     }
   }
@@ -136,7 +152,7 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
   // --- repetitions and their parts ---------------------------------------------------------
   std::set<std::size_t> listed;
   std::set<std::size_t> listed_ok;
-  const nlohmann::json repetitions = manifest.value("repetitions", nlohmann::json::array());
+  const nlohmann::json repetitions = field(manifest, "repetitions", nlohmann::json::array());
   for (const nlohmann::json& r : repetitions) {
     if (!r.is_object() || !r.contains("index") || !r["index"].is_number_unsigned()) {
       violation("manifest.json", fmt::format("repetition record without an index: {}", r.dump()));
@@ -144,7 +160,7 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
     }
     const std::size_t index = r["index"].get<std::size_t>();
     if (!listed.insert(index).second) violation("manifest.json", fmt::format("repetition {} is listed twice", index));
-    if (r.value("status", std::string()) == "ok") listed_ok.insert(index);
+    if (field(r, "status", std::string()) == "ok") listed_ok.insert(index);
     if (fs::exists(part_path(run_dir, index, "json"), ec)) {
       const PartCheck part = check_part(run_dir, index);
       if (!part.problem.empty()) {
@@ -155,10 +171,10 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
     }
   }
 
-  const nlohmann::json dataset = manifest.value("dataset", nlohmann::json::object());
-  const double n_samples = dataset.value("n_samples", 0.0);
+  const nlohmann::json dataset = field(manifest, "dataset", nlohmann::json::object());
+  const double n_samples = field(dataset, "n_samples", 0.0);
   const double h_x = n_samples > 0 ? std::log2(n_samples) : std::numeric_limits<double>::quiet_NaN();
-  const double h_y = dataset.value("h_y", std::numeric_limits<double>::quiet_NaN());
+  const double h_y = field(dataset, "h_y", std::numeric_limits<double>::quiet_NaN());
   if (!std::isfinite(h_x) || !std::isfinite(h_y)) {
     report.notes.push_back("manifest.json: dataset.n_samples or dataset.h_y missing: the bounds log2 N and H(Y) are not checked");
   }

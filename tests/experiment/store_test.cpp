@@ -136,6 +136,9 @@ TEST(Store, CreateRefusesAnExistingRunAndResumeNeedsOne) {
   const fs::path dir = fresh_dir("modes");
   EXPECT_THROW(RunStore(dir, StoreMode::resume), InputError);
   EXPECT_FALSE(fs::exists(dir));
+  // A start killed before its manifest was written leaves an empty parts/: not a run yet.
+  fs::create_directories(dir / "parts");
+  EXPECT_NO_THROW(RunStore{dir});
   { RunStore store(dir); store.write_manifest({{"status", "running"}}); }
   try {
     RunStore again(dir);
