@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace infoplane::nn {
 
 namespace {
 
 typedef float v8f __attribute__((vector_size(32)));
+typedef float v16f __attribute__((vector_size(64)));
 
 inline v8f load(const float* p) {
   v8f v;
@@ -20,6 +22,16 @@ inline v8f load(const float* p) {
 inline void store(float* p, v8f v) { std::memcpy(p, &v, sizeof v); }
 
 inline v8f splat(float s) { return v8f{s, s, s, s, s, s, s, s}; }
+
+inline v16f load16(const float* p) {
+  v16f v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline void store16(float* p, v16f v) { std::memcpy(p, &v, sizeof v); }
+
+inline v16f splat16(float s) { return v16f{s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s}; }
 
 /// JB outputs x 16 samples from r0, accumulated over all inputs.
 template <std::size_t JB>
@@ -88,6 +100,39 @@ inline void gradient_block(const float* x, const float* g, std::size_t n, std::s
       gw[(i0 + ii) * d_out + j0 + jj] = sum;
     }
   }
+}
+
+/// Weight gradient vectorised over 8 outputs: gT is g transposed (n x d_out), and the 16
+/// lane partial sums of dot16 are 16 vector accumulators, one per lane k (samples
+/// r = k mod 16), each holding the sums of 8 outputs. The final lane sums are vector
+/// additions in lane order, so every element sees dot16's operations exactly.
+inline void gradient_outputs8(const float* x, const float* gt, std::size_t n, std::size_t n_vec,
+                              std::size_t d_out, float* gw, std::size_t i, std::size_t j0) {
+  v8f acc[16];
+  for (v8f& a : acc) a = splat(0.0f);
+  const float* xi = x + i * n;
+  for (std::size_t r0 = 0; r0 < n_vec; r0 += 16) {
+    for (std::size_t k = 0; k < 16; ++k) acc[k] += splat(xi[r0 + k]) * load(gt + (r0 + k) * d_out + j0);
+  }
+  v8f sum = splat(0.0f);
+  for (std::size_t k = 0; k < 16; ++k) sum += acc[k];
+  for (std::size_t r = n_vec; r < n; ++r) sum += splat(xi[r]) * load(gt + r * d_out + j0);
+  store(gw + i * d_out + j0, sum);
+}
+
+/// gradient_outputs8 for 16 outputs at once (one AVX-512 register, or two AVX ones).
+inline void gradient_outputs16(const float* x, const float* gt, std::size_t n, std::size_t n_vec,
+                               std::size_t d_out, float* gw, std::size_t i, std::size_t j0) {
+  v16f acc[16];
+  for (v16f& a : acc) a = splat16(0.0f);
+  const float* xi = x + i * n;
+  for (std::size_t r0 = 0; r0 < n_vec; r0 += 16) {
+    for (std::size_t k = 0; k < 16; ++k) acc[k] += splat16(xi[r0 + k]) * load16(gt + (r0 + k) * d_out + j0);
+  }
+  v16f sum = splat16(0.0f);
+  for (std::size_t k = 0; k < 16; ++k) sum += acc[k];
+  for (std::size_t r = n_vec; r < n; ++r) sum += splat16(xi[r]) * load16(gt + r * d_out + j0);
+  store16(gw + i * d_out + j0, sum);
 }
 
 }  // namespace
@@ -168,6 +213,22 @@ template <>
 void dense_weight_gradient<float>(const float* x, const float* g, std::size_t n, std::size_t d_in,
                                   std::size_t d_out, float* gw) {
   const std::size_t n_vec = n - n % 16;
+  if (d_out >= 8) {
+    // Wide outputs: vectorise over outputs on the transposed gradient.
+    thread_local std::vector<float> gt;
+    gt.resize(n * d_out);
+    for (std::size_t j = 0; j < d_out; ++j) {
+      for (std::size_t r = 0; r < n; ++r) gt[r * d_out + j] = g[j * n + r];
+    }
+    const std::size_t j_main = d_out - d_out % 8;
+    for (std::size_t i = 0; i < d_in; ++i) {
+      std::size_t j0 = 0;
+      for (; j0 + 16 <= d_out; j0 += 16) gradient_outputs16(x, gt.data(), n, n_vec, d_out, gw, i, j0);
+      for (; j0 < j_main; j0 += 8) gradient_outputs8(x, gt.data(), n, n_vec, d_out, gw, i, j0);
+      for (std::size_t j = j_main; j < d_out; ++j) gw[i * d_out + j] = dot16(x + i * n, g + j * n, n);
+    }
+    return;
+  }
   const std::size_t i_main = d_in - d_in % 4;
   const std::size_t j_main = d_out - d_out % 2;
   for (std::size_t i0 = 0; i0 < i_main; i0 += 4) {
