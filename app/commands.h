@@ -11,5 +11,7 @@ void add_plot_command(CLI::App& app);
 void add_estimate_command(CLI::App& app);
 void add_verify_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
+void add_phases_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
 
 }  // namespace infoplane::cli

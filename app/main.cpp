@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   infoplane::cli::add_estimate_command(app);
   infoplane::cli::add_verify_command(app);
   infoplane::cli::add_merge_command(app);
+  infoplane::cli::add_phases_command(app);
+  infoplane::cli::add_compare_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

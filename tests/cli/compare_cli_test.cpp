@@ -1,0 +1,95 @@
+/// @brief `infoplane compare`: estimators against the exact MI from the command line.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "run_cli.h"
+
+namespace infoplane {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_cli;
+
+/// Removes this process's temporary folders when the tests end.
+struct RemoveTempDirs {
+  ~RemoveTempDirs() {
+    const std::string mine = "infoplane_compare_cli_" + std::to_string(::getpid()) + "_";
+    std::error_code ec;
+    std::vector<fs::path> found;
+    for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec))
+      if (entry.path().filename().string().rfind(mine, 0) == 0) found.push_back(entry.path());
+    for (const fs::path& dir : found) fs::remove_all(dir, ec);
+  }
+} remove_temp_dirs;
+
+fs::path fixture_copy(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() /
+                       ("infoplane_compare_cli_" + std::to_string(::getpid()) + "_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* f : {"manifest.json", "mi.csv", "accuracy.csv", "activation_range.csv"})
+    fs::copy_file(fs::path(INFOPLANE_FIXTURES) / "run_small" / f, dir / f);
+  return dir;
+}
+
+bool have_gnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+
+TEST(CompareCli, PrintsTheTableWritesCsvAndFigure) {
+  if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
+  const fs::path run = fixture_copy("table");
+  const auto r = run_cli("compare " + run.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("run synthetic-szt-tanh: mean over 3 of 4 repetitions"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("binning:30 against exact"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("both (yes/yes)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("neither (no/no)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("summary  " + (run / "summary" / "compare.csv").string()), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("figure   " + (run / "figures" / "compare.png").string()), std::string::npos)
+      << r.out;
+  EXPECT_GT(fs::file_size(run / "figures" / "compare.png"), 1000u);
+  const std::string csv = testing::slurp(run / "summary" / "compare.csv");
+  EXPECT_EQ(csv.rfind("estimator,layer,name,n_xt,mae_xt,bias_xt,", 0), 0u) << csv;
+  EXPECT_NE(csv.find("\nbinning:30,6,output,60,"), std::string::npos) << csv;
+}
+
+TEST(CompareCli, NoRenderAndNoPlot) {
+  const fs::path run = fixture_copy("norender");
+  auto r = run_cli("compare " + run.string() + " --no-render");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("script   " + (run / "figures" / "compare.gp").string()), std::string::npos)
+      << r.out;
+  EXPECT_FALSE(fs::exists(run / "figures" / "compare.png"));
+  const fs::path other = fixture_copy("noplot");
+  r = run_cli("compare " + other.string() + " --no-plot");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(other / "figures"));
+  EXPECT_TRUE(fs::exists(other / "summary" / "compare.csv"));
+}
+
+TEST(CompareCli, BadInputExitsWithTwo) {
+  const fs::path run = fixture_copy("bad");
+  auto r = run_cli("compare " + run.string() + " --reference kde --no-plot");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("infoplane: error: compare: " + (run / "mi.csv").string() + " has no estimator 'kde'"), std::string::npos) << r.err;
+  r = run_cli("compare " + run.string() + " --bootstrap 3 --no-plot");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("compare: --bootstrap must be in [20, 1000000]; got 3"), std::string::npos)
+      << r.err;
+  r = run_cli("compare " + run.string() + " --format gif");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown format 'gif'"), std::string::npos) << r.err;
+  const auto help = run_cli("compare --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--reference"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace infoplane
