@@ -71,13 +71,40 @@ Evaluator::Evaluator(const data::Dataset& dataset, std::size_t n_chunks)
   m_input.i_xt = info.h_t;
   m_input.i_ty = info.i_ty;
   m_input.n_states = n_states;
-  m_input_states.resize(n_states * d);
-  for (std::size_t s = 0; s < n_states; ++s) {
-    const float* row = dataset.x.data() + static_cast<std::size_t>(m_input_reps[s]) * d;
-    for (std::size_t f = 0; f < d; ++f) m_input_states[f * n_states + s] = row[f];
-  }
   m_input.min = dataset.x.minCoeff();
   m_input.max = dataset.x.maxCoeff();
+}
+
+namespace {
+constexpr std::size_t k_input_tile = 16;
+}  // namespace
+
+const std::vector<float>& Evaluator::input_states() {
+  if (m_input_states.empty()) {
+    const std::size_t n_states = m_input_reps.size();
+    const std::size_t d = m_data.n_features();
+    m_input_states.resize(n_states * d);
+    for (std::size_t s = 0; s < n_states; ++s) {
+      const float* row = m_data.x.data() + static_cast<std::size_t>(m_input_reps[s]) * d;
+      for (std::size_t f = 0; f < d; ++f) m_input_states[f * n_states + s] = row[f];
+    }
+  }
+  return m_input_states;
+}
+
+const std::vector<float>& Evaluator::input_tiles() {
+  if (m_input_tiles.empty()) {
+    const std::size_t n_states = m_input_reps.size();
+    const std::size_t d = m_data.n_features();
+    const std::size_t n_tiles = (n_states + k_input_tile - 1) / k_input_tile;
+    m_input_tiles.assign(n_tiles * d * k_input_tile, 0.0f);
+    for (std::size_t s = 0; s < n_states; ++s) {
+      const float* row = m_data.x.data() + static_cast<std::size_t>(m_input_reps[s]) * d;
+      float* tile = m_input_tiles.data() + (s / k_input_tile) * d * k_input_tile + s % k_input_tile;
+      for (std::size_t f = 0; f < d; ++f) tile[f * k_input_tile] = row[f];
+    }
+  }
+  return m_input_tiles;
 }
 
 void Evaluator::finish_accuracy(const std::vector<std::uint32_t>& predicted) {
@@ -109,7 +136,9 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
   // (one contiguous row per feature), so every kernel below runs over long rows.
   std::size_t n_prev = m_input_reps.size();
   std::size_t width_prev = m_data.n_features();
-  const float* states = m_input_states.data();  // read only: not copied
+  // The input states are read in place (not copied); a first dense layer reads them in tiles.
+  const bool tiled = !layers.empty() && layers[0].kind == nn::LayerKind::Dense;
+  const float* states = tiled ? input_tiles().data() : input_states().data();
   m_ids = m_input_ids;
 
   std::size_t p = 0;  // information-plane layer
@@ -127,7 +156,18 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
     if (layer.kind == nn::LayerKind::MaxPool2D) {
       nn::maxpool_forward(states, n_prev, layer.in_shape, layer.kernel, m_a.data(), nullptr);
     } else {
-      if (layer.kind == nn::LayerKind::Dense) {
+      if (layer.kind == nn::LayerKind::Dense && l == 0 && tiled) {
+        // Tile by tile: the same operations per element as on the untiled states.
+        m_tile_z.resize(width * k_input_tile);
+        for (std::size_t s0 = 0; s0 < n_prev; s0 += k_input_tile) {
+          nn::dense_forward(states + s0 * width_prev, k_input_tile, width_prev, layer.forward_weights().data(),
+                            layer.b.data(), width, m_tile_z.data());
+          const std::size_t len = std::min(k_input_tile, n_prev - s0);
+          for (std::size_t j = 0; j < width; ++j) {
+            std::copy_n(m_tile_z.data() + j * k_input_tile, len, m_z.data() + j * n_prev + s0);
+          }
+        }
+      } else if (layer.kind == nn::LayerKind::Dense) {
         dense_forward_columns(states, n_prev, width_prev, layer.forward_weights().data(),
                               layer.b.data(), width, m_z.data());
       } else {

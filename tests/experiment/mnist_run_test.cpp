@@ -3,6 +3,7 @@
 /// fast evaluation path against the full one on convolution networks.
 #include <filesystem>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -143,10 +144,12 @@ TEST(MnistRun, Bottleneck2OnASubsetKeepsTheDataProcessingInequalityAtEveryEpoch)
   EXPECT_LE(r.mi[4].i_xt, 16.0);
 }
 
-TEST(MnistRun, FastEvaluationEqualsTheFullPathOnAConvNetwork) {
-  const data::Dataset d = mnist_subset(400);
-  for (const int bits : {8, 4}) {
-    Config c = parse_config("[data]\ndataset = \"mnist\"\n[network]\narchitecture = \"conv\"\n", "conv.toml");
+TEST(MnistRun, FastEvaluationEqualsTheFullPathOnConvAndDenseNetworks) {
+  const data::Dataset d = mnist_subset(401);  // 401 states: a partial tile of the input
+  for (const auto& [architecture, bits] : {std::pair<std::string, int>{"conv", 8}, {"conv", 4}, {"bottleneck-2", 8},
+                                           {"hourglass", 4}}) {
+    Config c = parse_config("[data]\ndataset = \"mnist\"\n[network]\narchitecture = \"" + architecture + "\"\n",
+                            "net.toml");
     c.quantization.bits = bits;
     Rng rng(21);
     nn::Network<float> net(c.network_spec(784, 10, d.image_shape), c.quant_spec(), 256, rng);
@@ -164,11 +167,11 @@ TEST(MnistRun, FastEvaluationEqualsTheFullPathOnAConvNetwork) {
       }
       const Evaluation& a = fast.evaluate(net, true);
       const Evaluation& b = full.evaluate_full(net, true);
-      ASSERT_EQ(a.layers.size(), 7U);
-      ASSERT_EQ(b.layers.size(), 7U);
+      ASSERT_EQ(a.layers.size(), b.layers.size());
+      ASSERT_EQ(a.layers.size(), architecture == "hourglass" ? 8U : architecture == "conv" ? 7U : 6U);
       for (std::size_t l = 0; l < a.layers.size(); ++l) {
-        EXPECT_EQ(a.layers[l].i_xt, b.layers[l].i_xt) << "bits " << bits << " layer " << l;
-        EXPECT_EQ(a.layers[l].i_ty, b.layers[l].i_ty) << "bits " << bits << " layer " << l;
+        EXPECT_EQ(a.layers[l].i_xt, b.layers[l].i_xt) << architecture << " bits " << bits << " layer " << l;
+        EXPECT_EQ(a.layers[l].i_ty, b.layers[l].i_ty) << architecture << " bits " << bits << " layer " << l;
         EXPECT_EQ(a.layers[l].n_states, b.layers[l].n_states);
         EXPECT_EQ(a.layers[l].min, b.layers[l].min);
         EXPECT_EQ(a.layers[l].max, b.layers[l].max);

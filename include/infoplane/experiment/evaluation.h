@@ -72,7 +72,14 @@ class Evaluator {
   LayerInfo m_input;
   std::vector<std::uint32_t> m_input_ids;   // per sample, state of X
   std::vector<std::uint32_t> m_input_reps;  // first sample of each input state
-  std::vector<float> m_input_states;        // distinct input rows, features x states
+  // Distinct input rows, built on first use: features x states for a first conv or
+  // pooling layer, or tiles of k_input_tile states (features x 16 each, contiguous, zero
+  // padded) for a first dense layer, whose product then streams through memory in order.
+  std::vector<float> m_input_states;
+  std::vector<float> m_input_tiles;
+  std::vector<float> m_tile_z;
+  const std::vector<float>& input_states();
+  const std::vector<float>& input_tiles();
   std::vector<info::StateCounter> m_counters;  // one per layer: each keeps its table shape
   std::vector<std::uint32_t> m_scratch;
   Evaluation m_result;
