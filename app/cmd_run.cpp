@@ -207,8 +207,9 @@ void run(const RunOptions& options) {
     fmt::print(stderr, "infoplane: note: took over the lock left by {}, which no longer runs\n",
                store.stale_lock_holder());
   }
-  const nn::NetworkSpec spec = config.network_spec(dataset.n_features(), dataset.n_classes);
-  const std::size_t n_layers = spec.layers.size() + 1;
+  const nn::NetworkSpec spec = config.network_spec(dataset.n_features(), dataset.n_classes, dataset.image_shape);
+  const nlohmann::json plane_layers = experiment::plane_layers_json(spec);
+  const std::size_t n_layers = plane_layers.size();
   const std::vector<std::string> estimator_names = config.estimator_names();
 
   nlohmann::json manifest;
@@ -272,15 +273,7 @@ void run(const RunOptions& options) {
     }
   } else {
     todo = indices;
-    nlohmann::json layers = nlohmann::json::array();
-    layers.push_back({{"index", 0}, {"name", "input"}, {"width", dataset.n_features()}, {"activation", "input"}});
-    for (std::size_t l = 0; l < spec.layers.size(); ++l) {
-      const bool output = l + 1 == spec.layers.size();
-      layers.push_back({{"index", l + 1},
-                        {"name", output ? std::string("output") : fmt::format("dense{}", l + 1)},
-                        {"width", spec.layers[l].width},
-                        {"activation", nn::to_string(spec.layers[l].activation)}});
-    }
+    const nlohmann::json& layers = plane_layers;
     manifest = nlohmann::json{
         {"infoplane_version", k_version},
         {"git_commit", k_git_commit},
@@ -313,6 +306,8 @@ void run(const RunOptions& options) {
     experiment::run_repetitions(
         config, dataset, todo, threads, [&](std::size_t, std::size_t) { progress.epoch_done(); },
         [&](experiment::RepetitionResult&& r) {
+          store.write_activations(r, dataset.y);
+          std::vector<experiment::StoredActivations>().swap(r.activations);
           store.write_repetition(r, estimator_names);
           progress.repetition_done();
           traces[r.index] = trace(r, n_layers);

@@ -25,7 +25,10 @@ void dense_forward_naive(const S* x, std::size_t n, std::size_t d_in, const S* w
                          std::size_t d_out, S* z);
 
 /// gw (d_in x d_out, row-major) = x g^T: gw[i][j] = sum over r of x[i][r] g[j][r].
-/// Blocks of 4 inputs x 2 outputs share their loads (float); double uses the reference.
+/// Float: layers of 8 or more outputs are vectorised over 16 or 8 outputs on g transposed
+/// (a per-thread scratch buffer), with the 16 lane sums as vector accumulators; narrower
+/// layers use blocks of 4 inputs x 2 outputs that share their loads. Double uses the
+/// reference.
 template <typename S>
 void dense_weight_gradient(const S* x, const S* g, std::size_t n, std::size_t d_in,
                            std::size_t d_out, S* gw);
