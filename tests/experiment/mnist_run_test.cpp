@@ -1,7 +1,9 @@
 /// @brief MNIST experiments: the shipped configs, layer stacks in the config, a short
 /// Bottleneck-2 run on a subset with the data-processing inequality at every epoch, and the
 /// fast evaluation path against the full one on convolution networks.
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <utility>
 
@@ -14,6 +16,7 @@
 #include "infoplane/experiment/evaluation.h"
 #include "infoplane/experiment/runner.h"
 #include "infoplane/random.h"
+#include "../cli/run_cli.h"
 
 namespace infoplane::experiment {
 namespace {
@@ -184,6 +187,31 @@ TEST(MnistRun, FastEvaluationEqualsTheFullPathOnConvAndDenseNetworks) {
       EXPECT_EQ(a.test_accuracy, b.test_accuracy);
     }
   }
+}
+
+TEST(MnistCli, ConvRunOnASubsetWritesThePlaneLayersAndExactRows) {
+  const fs::path dir = fs::temp_directory_path() / ("infoplane-mnist-cli-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  {
+    std::ofstream config(dir / "conv.toml");
+    config << "name = \"conv\"\n[data]\ndataset = \"mnist\"\nsubset = 300\n[network]\narchitecture = \"conv\"\n"
+              "[training]\nepochs = 2\n[experiment]\nrepetitions = 1\n";
+  }
+  const testing::CliResult r =
+      testing::run_cli("run " + (dir / "conv.toml").string() + " --out " + (dir / "run").string() + " --no-plot");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json manifest = nlohmann::json::parse(testing::slurp(dir / "run" / "manifest.json"));
+  const nlohmann::json& layers = manifest.at("layers");
+  ASSERT_EQ(layers.size(), 7U);
+  EXPECT_EQ(layers[1]["name"], "conv1");
+  EXPECT_EQ(layers[1]["shape"], nlohmann::json({2, 26, 26}));
+  EXPECT_EQ(layers[4]["width"], 50);
+  EXPECT_EQ(layers[6]["name"], "output");
+  // 2 epochs x 7 layers of exact rows, after the header.
+  const std::string mi = testing::slurp(dir / "run" / "mi.csv");
+  EXPECT_EQ(std::count(mi.begin(), mi.end(), '\n'), 1 + 2 * 7);
+  fs::remove_all(dir);
 }
 
 }  // namespace
