@@ -21,7 +21,9 @@ data::Dataset load_dataset(const Config& config) {
   if (config.data.dataset == "mnist") {
     dataset = data::load_mnist();
   } else if (config.data.dataset == "idx") {
-    dataset = data::load_idx_dataset(config.data.path, std::filesystem::path(config.data.path).filename().string());
+    std::filesystem::path dir(config.data.path);
+    if (dir.filename().empty()) dir = dir.parent_path();  // "DIR/"
+    dataset = data::load_idx_dataset(config.data.path, dir.filename().string());
   } else if (config.data.dataset == "csv") {
     dataset = data::load_csv_dataset(config.data.path, config.data.label_column);
   } else {
