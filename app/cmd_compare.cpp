@@ -56,11 +56,11 @@ void run_compare(const CompareCliOptions& o) {
     if (e.estimator != current) {
       current = e.estimator;
       fmt::print("\n{} against {}\n", e.estimator, r.reference);
-      fmt::print("{:<10} {:>10} {:>11} {:>10} {:>11}  {:<22} {:<22} {:<20} {:<20}\n", "layer",
+      fmt::print("{:<10} {:>10} {:>11} {:>10} {:>11}  {:<22} {:<22} {:<20} {}\n", "layer",
                  "MAE I(X;T)", "bias I(X;T)", "MAE I(T;Y)", "bias I(T;Y)", "compression",
                  "fitting", "DPI I(X;T)", "DPI I(T;Y)");
     }
-    fmt::print("{:<10} {:>10} {:>11} {:>10} {:>11}  {:<22} {:<22} {:<20} {:<20}\n", e.name,
+    fmt::print("{:<10} {:>10} {:>11} {:>10} {:>11}  {:<22} {:<22} {:<20} {}\n", e.name,
                bits(e.mae_xt), bits(e.bias_xt), bits(e.mae_ty), bits(e.bias_ty),
                agreement(e.reference_compression, e.compression),
                agreement(e.reference_fitting, e.fitting), dpi(e.dpi_xt_share, e.dpi_xt_excess),
