@@ -23,6 +23,7 @@ struct PlotCliOptions {
   std::string epochs;
   std::string zoom_box;
   std::size_t max_epochs = 500;
+  long repetition = -1;
   double min_accuracy = 0.55;
   bool no_zoom = false;
   bool log_epochs = false;
@@ -64,6 +65,7 @@ void run_plot(const PlotCliOptions& o) {
   options.write_summary = !o.no_summary;
   options.render = !o.no_render;
   options.titles = !o.no_title;
+  if (o.repetition >= 0) options.repetition = static_cast<std::size_t>(o.repetition);
 
   const bool compare = o.run_dirs.size() > 1 || o.estimators.size() > 1;
   if (!compare) {
@@ -102,8 +104,9 @@ void add_plot_command(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingDirectory);
   plot->add_option("--what", o->what,
-                   "Figures, comma-separated: plane, mi, accuracy, variance, range, or all "
-                   "(comparisons: plane, accuracy)")
+                   "Figures, comma-separated: plane, mi, accuracy, variance, range, "
+                   "activations2d (a stored 2-unit layer by class, per epoch), or all (the first "
+                   "five; comparisons: plane, accuracy)")
       ->delimiter(',')
       ->capture_default_str();
   plot->add_option("--format", o->formats, "Image formats, comma-separated: png, svg, pdf")
@@ -122,6 +125,10 @@ void add_plot_command(CLI::App& app) {
                    "At most this many epochs drawn per curve, half evenly and half "
                    "log-spaced; statistics use all (0: draw all)")
       ->capture_default_str();
+  plot->add_option("--repetition", o->repetition,
+                   "activations2d: the repetition whose stored layer values are drawn (default: "
+                   "the first kept one that has them)")
+      ->check(CLI::NonNegativeNumber);
   plot->add_flag("--no-zoom", o->no_zoom, "No zoom panel next to the information plane");
   plot->add_option("--zoom-box", o->zoom_box,
                    "Zoomed area X0:X1,Y0:Y1 in bits (default: where the layers end)");

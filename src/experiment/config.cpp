@@ -213,6 +213,40 @@ void read_stack(TableReader& network, const toml::array& array, NetworkConfig& o
   }
 }
 
+/// `store_activations = { layers = [4], epochs = [1, 100] }`: arrays of positive integers.
+void read_store_activations(TableReader& experiment, StoreActivationsConfig& out, const std::string& origin) {
+  const toml::node* node = experiment.take("store_activations");
+  if (node == nullptr) return;
+  const toml::table* table = node->as_table();
+  if (table == nullptr) {
+    experiment.fail_node("store_activations", *node,
+                         "a table { layers = [L, ...], epochs = [E, ...] }, e.g. { layers = [4], epochs = [1, 100] }");
+  }
+  TableReader reader(table, "experiment.store_activations", origin);
+  auto read_indices = [&](std::string_view key, std::vector<std::size_t>& values, std::string_view what) {
+    const toml::node* list = reader.take(key);
+    if (list == nullptr) {
+      input_error("{}: [experiment].store_activations needs {} = [...] ({})", origin, key, what);
+    }
+    const toml::array* array = list->as_array();
+    if (array == nullptr) reader.fail_node(key, *list, fmt::format("a non-empty array of {}", what));
+    values.clear();
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const auto v = (*array)[i].value_exact<std::int64_t>();
+      if (!v || *v <= 0) {
+        std::ostringstream got;
+        (*array)[i].visit([&got](const auto& value) { got << value; });
+        input_error("{}: [experiment].store_activations.{}[{}] must be a positive integer ({}), got {}", origin,
+                    key, i, what, got.str());
+      }
+      values.push_back(static_cast<std::size_t>(*v));
+    }
+  };
+  read_indices("layers", out.layers, "layer indices, 1 = the first layer");
+  read_indices("epochs", out.epochs, "epochs, from 1");
+  reader.reject_unknown();
+}
+
 /// `dataset = "szt" | "mnist"`, or a table `{ idx = "DIR" }`, `{ csv = "FILE", label_column = N }`.
 void read_dataset(TableReader& data, DataConfig& out, const std::string& origin) {
   const toml::node* node = data.take("dataset");
@@ -313,6 +347,7 @@ Config parse_config(const std::string& text, const std::filesystem::path& origin
   experiment.read("max_restarts", config.experiment.max_restarts, "a non-negative integer");
   experiment.read_strings("estimators", config.experiment.estimators,
                           "an array of estimator specs, e.g. [\"exact\", \"binning:30\"]");
+  read_store_activations(experiment, config.experiment.store_activations, origin);
   experiment.reject_unknown();
 
   // Top level: name plus the sections.
@@ -416,6 +451,39 @@ void validate(const Config& c) {
       bad(fmt::format("[experiment].estimators[{}]", i), "listed once", fmt::format("'{}' again", spec));
     }
   }
+  const StoreActivationsConfig& store = c.experiment.store_activations;
+  if (!store.layers.empty() || !store.epochs.empty()) {
+    if (store.layers.empty()) bad("[experiment].store_activations.layers", "a non-empty array of layer indices", "[]");
+    if (store.epochs.empty()) bad("[experiment].store_activations.epochs", "a non-empty array of epochs", "[]");
+  }
+  const std::size_t n_plane = c.n_plane_layers();
+  for (std::size_t i = 0; i < store.layers.size(); ++i) {
+    const std::string key = fmt::format("[experiment].store_activations.layers[{}]", i);
+    if (store.layers[i] == 0 || store.layers[i] > n_plane) {
+      bad(key, fmt::format("a layer index in [1, {}] (the network's layers, the output last)", n_plane), store.layers[i]);
+    }
+    if (std::find(store.layers.begin(), store.layers.begin() + static_cast<std::ptrdiff_t>(i), store.layers[i]) !=
+        store.layers.begin() + static_cast<std::ptrdiff_t>(i)) {
+      bad(key, "listed once", fmt::format("{} again", store.layers[i]));
+    }
+  }
+  for (std::size_t i = 0; i < store.epochs.size(); ++i) {
+    const std::string key = fmt::format("[experiment].store_activations.epochs[{}]", i);
+    if (store.epochs[i] == 0 || store.epochs[i] > c.training.epochs) {
+      bad(key, fmt::format("an epoch in [1, {}] ([training].epochs)", c.training.epochs), store.epochs[i]);
+    }
+    if (i > 0 && store.epochs[i] <= store.epochs[i - 1]) {
+      bad(key, fmt::format("greater than the epoch before it ({}): epochs ascending, each once", store.epochs[i - 1]),
+          store.epochs[i]);
+    }
+  }
+}
+
+std::size_t Config::n_plane_layers() const {
+  if (network.stack.empty()) return network.layers.size() + 1;
+  const auto flatten = static_cast<std::size_t>(std::count_if(
+      network.stack.begin(), network.stack.end(), [](const LayerConfig& l) { return l.type == "flatten"; }));
+  return network.stack.size() - flatten + 1;
 }
 
 nn::NetworkSpec Config::network_spec(std::size_t n_inputs, std::size_t n_classes,
@@ -555,6 +623,11 @@ nlohmann::json Config::to_json() const {
   if (data.dataset == "idx" || data.dataset == "csv") j["data"]["dataset"] = json{{data.dataset, data.path}};
   if (data.dataset == "csv") j["data"]["dataset"]["label_column"] = data.label_column;
   if (data.subset > 0) j["data"]["subset"] = data.subset;
+  // Only when set: the config records of runs without it stay as they were.
+  if (experiment.store_activations.enabled()) {
+    j["experiment"]["store_activations"] = {{"layers", experiment.store_activations.layers},
+                                            {"epochs", experiment.store_activations.epochs}};
+  }
   return j;
 }
 

@@ -113,6 +113,7 @@ Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evalua
     result.accuracy.clear();
     result.mi.clear();
     result.ranges.clear();
+    result.activations.clear();
     result.accuracy.reserve(epochs);
     result.ranges.reserve(epochs * n_layers);
     result.mi.reserve((epochs / config.experiment.mi_every + 1) * (n_layers + 1) *
@@ -140,12 +141,23 @@ Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evalua
     }
     const bool with_info = epoch % config.experiment.mi_every == 0 || epoch == epochs;
     const bool capture = with_info && estimators.capture(pass.global);
-    const Evaluation& eval = evaluator.evaluate(network, with_info && !pass.global, capture);
+    const auto& stored_epochs = config.experiment.store_activations.epochs;
+    const bool store = !pass.global && config.experiment.store_activations.enabled() &&
+                       std::binary_search(stored_epochs.begin(), stored_epochs.end(), epoch);
+    const Evaluation& eval = evaluator.evaluate(network, with_info && !pass.global, capture || store);
     const auto e = static_cast<std::uint32_t>(epoch);
     if (pass.global) {
       if (capture) estimate_layers(config, dataset, eval, e, estimators.global_pass, pass.run_range, result.mi);
     } else {
       result.accuracy.push_back({e, eval.train_accuracy, eval.test_accuracy, loss});
+      if (store) {
+        const std::size_t n = dataset.n_samples();
+        for (const std::size_t l : config.experiment.store_activations.layers) {
+          IP_CHECK(l < eval.activations.size());
+          result.activations.push_back({e, static_cast<std::uint32_t>(l), eval.activations[l].size() / n,
+                                        eval.activations[l]});
+        }
+      }
       for (std::size_t l = 1; l < eval.layers.size(); ++l) {
         result.ranges.push_back({e, static_cast<std::uint32_t>(l), eval.layers[l].min, eval.layers[l].max});
       }
@@ -211,6 +223,7 @@ RepetitionResult run_repetition(const Config& config, const data::Dataset& datas
     result.accuracy.clear();
     result.mi.clear();
     result.ranges.clear();
+    result.activations.clear();
   }
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -164,6 +165,16 @@ fs::path part_path(const fs::path& run_dir, std::size_t index, std::string_view 
   return run_dir / "parts" / fmt::format("rep-{:06}.{}", index, suffix);
 }
 
+fs::path activations_path(const fs::path& run_dir, std::size_t index, std::size_t layer) {
+  return run_dir / "activations" / fmt::format("rep-{:06}.layer-{}.csv", index, layer);
+}
+
+std::string activations_header(std::size_t width) {
+  std::string header = "epoch,sample,label";
+  for (std::size_t j = 0; j < width; ++j) fmt::format_to(std::back_inserter(header), ",v{}", j);
+  return header;
+}
+
 PartCheck check_part(const fs::path& run_dir, std::size_t index) {
   PartCheck check;
   const fs::path marker = part_path(run_dir, index, "json");
@@ -261,7 +272,7 @@ RunStore::RunStore(fs::path dir, StoreMode mode) : m_dir(std::move(dir)) {
     }
     m_lock = std::make_unique<RunLock>(m_dir);
     // Temporary files of a killed writer (we hold the lock, so nobody else writes them).
-    for (const fs::path& folder : {m_dir, m_dir / "parts"}) {
+    for (const fs::path& folder : {m_dir, m_dir / "parts", m_dir / "activations"}) {
       if (!fs::is_directory(folder, ec)) continue;
       for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
         if (entry.is_regular_file(ec) && entry.path().filename().string().find(".tmp-") != std::string::npos) {
@@ -322,6 +333,39 @@ void RunStore::write_repetition(const RepetitionResult& r,
   }
   // Written last: its presence marks the repetition as complete.
   write_file_atomic(part_path(m_dir, r.index, "json"), meta.dump(2) + "\n");
+}
+
+void RunStore::write_activations(const RepetitionResult& r, const std::vector<std::uint32_t>& labels) const {
+  if (!r.ok || r.activations.empty()) return;
+  std::vector<std::uint32_t> layers;
+  for (const StoredActivations& a : r.activations) {
+    if (std::find(layers.begin(), layers.end(), a.layer) == layers.end()) layers.push_back(a.layer);
+  }
+  std::error_code ec;
+  fs::create_directories(m_dir / "activations", ec);
+  if (ec) input_error("{}: cannot create the folder: {}", (m_dir / "activations").string(), ec.message());
+  const std::size_t n = labels.size();
+  for (const std::uint32_t layer : layers) {
+    fmt::memory_buffer out;
+    bool header = false;
+    for (const StoredActivations& a : r.activations) {
+      if (a.layer != layer) continue;
+      IP_CHECK(a.values.size() == n * a.width, "stored activations of layer {} do not match the samples", layer);
+      if (!header) {
+        const std::string h = activations_header(a.width);
+        out.append(h.data(), h.data() + h.size());
+        out.push_back('\n');
+        header = true;
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        fmt::format_to(std::back_inserter(out), "{},{},{}", a.epoch, i, labels[i]);
+        const float* row = a.values.data() + i * a.width;
+        for (std::size_t j = 0; j < a.width; ++j) fmt::format_to(std::back_inserter(out), ",{:.8g}", row[j]);
+        out.push_back('\n');
+      }
+    }
+    write_file_atomic(activations_path(m_dir, r.index, layer), std::string_view(out.data(), out.size()));
+  }
 }
 
 RepetitionResult RunStore::read_repetition(std::size_t index,
@@ -398,6 +442,16 @@ RepetitionResult RunStore::read_repetition(std::size_t index,
 }
 
 void RunStore::copy_repetition(const fs::path& from_dir, std::size_t index) const {
+  std::error_code ec;
+  if (fs::is_directory(from_dir / "activations", ec)) {
+    const std::string prefix = fmt::format("rep-{:06}.layer-", index);
+    for (const fs::directory_entry& entry : fs::directory_iterator(from_dir / "activations", ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind(prefix, 0) != 0 || name.find(".tmp-") != std::string::npos) continue;
+      fs::create_directories(m_dir / "activations", ec);
+      write_file_atomic(m_dir / "activations" / name, read_file(entry.path()));
+    }
+  }
   for (const std::string_view suffix : k_part_suffixes) {
     write_file_atomic(part_path(m_dir, index, suffix), read_file(part_path(from_dir, index, suffix)));
   }

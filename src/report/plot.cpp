@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <future>
 #include <map>
 #include <set>
@@ -62,10 +64,6 @@ void check_options(const PlotOptions& options) {
   if (options.epochs.last != 0 && options.epochs.last < options.epochs.first)
     input_error("plot: --epochs {}:{}: the window is empty; expected A <= B",
                 options.epochs.first, options.epochs.last);
-  for (const Figure f : options.figures)
-    if (f == Figure::activations2d)
-      input_error("plot: --what activations2d needs the layer values stored by the run, which "
-                  "this version cannot draw yet; expected one of plane, mi, accuracy, variance, range");
 }
 
 bool wants(const PlotOptions& options, Figure f) {
@@ -140,6 +138,133 @@ LoadedRun load_run(const std::filesystem::path& run_dir, bool need_mi, bool need
                                      min_train_accuracy);
   require_kept(run.selection, run_dir);
   return run;
+}
+
+/// One stored activations file: RUN_DIR/activations/rep-NNNNNN.layer-L.csv.
+struct ActivationsFile {
+  std::size_t repetition = 0;
+  int layer = 0;
+  std::size_t width = 0;
+  std::filesystem::path path;
+};
+
+/// Splits a CSV line at commas (the activations files have no quoted fields).
+std::vector<std::string_view> split_commas(std::string_view line) {
+  std::vector<std::string_view> fields;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = line.find(',', start);
+    fields.push_back(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return fields;
+}
+
+std::vector<ActivationsFile> list_activations(const std::filesystem::path& run_dir) {
+  std::vector<ActivationsFile> files;
+  std::error_code ec;
+  const std::filesystem::path dir = run_dir / "activations";
+  if (!std::filesystem::is_directory(dir, ec)) return files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    unsigned long rep = 0;
+    int layer = 0;
+    char tail[8] = {};
+    if (std::sscanf(name.c_str(), "rep-%6lu.layer-%d.%7s", &rep, &layer, tail) != 3 ||
+        std::string_view(tail) != "csv" || layer < 1)
+      continue;
+    ActivationsFile f{rep, layer, 0, entry.path()};
+    std::ifstream in(f.path);
+    std::string header;
+    std::getline(in, header);
+    const std::vector<std::string_view> fields = split_commas(header);
+    if (fields.size() < 4 || fields[0] != "epoch" || fields[1] != "sample" || fields[2] != "label")
+      input_error("plot: {}: not an activations file; expected the header epoch,sample,label,v0,...",
+                  f.path.string());
+    f.width = fields.size() - 3;
+    files.push_back(f);
+  }
+  std::sort(files.begin(), files.end(), [](const ActivationsFile& a, const ActivationsFile& b) {
+    return a.repetition != b.repetition ? a.repetition < b.repetition : a.layer < b.layer;
+  });
+  return files;
+}
+
+/// Picks the repetition (options.repetition, else the first kept one with stored values)
+/// and its layer to draw (a 2-unit layer, else the narrowest wider one; the deepest of
+/// equals), and reads its first two units at every stored epoch.
+ActivationSnapshot read_activations(const std::filesystem::path& run_dir, const RunSelection& sel,
+                                    const PlotOptions& options) {
+  const std::vector<ActivationsFile> files = list_activations(run_dir);
+  if (files.empty())
+    input_error("plot: --what activations2d: {} has no stored layer values (no files in {}); set "
+                "[experiment] store_activations = {{ layers = [L], epochs = [E1, E2, ...] }} in the "
+                "config and run it again",
+                run_dir.string(), (run_dir / "activations").string());
+  std::set<std::size_t> stored;
+  for (const ActivationsFile& f : files) stored.insert(f.repetition);
+  std::size_t rep = 0;
+  if (options.repetition) {
+    rep = *options.repetition;
+    if (!stored.count(rep)) {
+      std::string have;
+      for (const std::size_t r : stored) have += (have.empty() ? "" : ", ") + std::to_string(r);
+      input_error("plot: --repetition {}: {} has no stored layer values of repetition {}; expected "
+                  "one of {}", rep, run_dir.string(), rep, have);
+    }
+  } else {
+    rep = *stored.begin();
+    for (const int k : sel.kept)
+      if (k >= 0 && stored.count(static_cast<std::size_t>(k))) {
+        rep = static_cast<std::size_t>(k);
+        break;
+      }
+  }
+  const ActivationsFile* chosen = nullptr;
+  for (const ActivationsFile& f : files) {
+    if (f.repetition != rep || f.width < 2) continue;
+    if (chosen == nullptr || (f.width == 2 && chosen->width != 2) ||
+        ((f.width == 2) == (chosen->width == 2) && f.width <= chosen->width))
+      chosen = &f;
+  }
+  if (chosen == nullptr)
+    input_error("plot: --what activations2d: the stored layers of repetition {} in {} have one unit "
+                "each; expected a layer with at least two units (store one with [experiment] "
+                "store_activations)", rep, (run_dir / "activations").string());
+
+  ActivationSnapshot snap;
+  snap.repetition = rep;
+  snap.layer = chosen->layer;
+  snap.width = chosen->width;
+  std::ifstream in(chosen->path);
+  std::string line;
+  std::getline(in, line);  // header
+  std::size_t line_no = 1;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty()) continue;
+    const std::vector<std::string_view> fields = split_commas(line);
+    int epoch = 0;
+    unsigned long label = 0;
+    float v0 = 0.0f, v1 = 0.0f;
+    auto parse = [](std::string_view s, auto& value) {
+      const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+      return ec == std::errc() && ptr == s.data() + s.size();
+    };
+    if (fields.size() != chosen->width + 3 || !parse(fields[0], epoch) || !parse(fields[2], label) ||
+        !parse(fields[3], v0) || !parse(fields[4], v1) || label > 1'000'000)
+      input_error("plot: {}:{}: malformed row; expected epoch,sample,label and {} values, got '{}'",
+                  chosen->path.string(), line_no, chosen->width, line.substr(0, 80));
+    if (snap.epochs.empty() || snap.epochs.back() != epoch) {
+      snap.epochs.push_back(epoch);
+      snap.points.emplace_back();
+    }
+    snap.points.back().push_back({static_cast<std::uint32_t>(label), v0, v1});
+  }
+  if (snap.epochs.empty())
+    input_error("plot: {}: no rows; expected the values of at least one epoch", chosen->path.string());
+  return snap;
 }
 
 void count(PlotReport& report, const RunSelection& s, const std::string& who) {
@@ -306,7 +431,9 @@ PlotReport plot_run(const std::filesystem::path& run_dir, const PlotOptions& opt
         emit(range_figure(run.info, sel, *ranges, options), out_dir, formats, jobs, report);
         break;
       case Figure::activations2d:
-        break;  // rejected by check_options
+        emit(activations2d_figure(run.info, read_activations(run_dir, sel, options), options), out_dir,
+             formats, jobs, report);
+        break;
     }
   }
   if (options.render) report.figures = run_gnuplot(jobs);

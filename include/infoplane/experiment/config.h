@@ -56,6 +56,14 @@ struct TrainingConfig {
   nn::AdamSpec adam;
 };
 
+/// Layers whose values (before quantization) are stored at chosen epochs, into
+/// RUN_DIR/activations/rep-NNNNNN.layer-L.csv (store.h). Empty lists: nothing stored.
+struct StoreActivationsConfig {
+  std::vector<std::size_t> layers;  ///< information-plane layer indices, 1 = the first layer
+  std::vector<std::size_t> epochs;  ///< ascending, each in [1, training.epochs]
+  bool enabled() const { return !layers.empty(); }
+};
+
 struct ExperimentConfig {
   std::size_t repetitions = 10;
   std::uint64_t seed = 0;
@@ -67,6 +75,7 @@ struct ExperimentConfig {
   /// Information measures computed on every evaluated epoch: "exact" (the quantized codes)
   /// and estimator specs of info/estimator.h (on the activations before quantization).
   std::vector<std::string> estimators{"exact"};
+  StoreActivationsConfig store_activations;
 };
 
 struct Config {
@@ -84,6 +93,8 @@ struct Config {
   /// Throws InputError when a layer does not fit the data.
   nn::NetworkSpec network_spec(std::size_t n_inputs, std::size_t n_classes,
                                const std::vector<std::size_t>& image_shape = {}) const;
+  /// The number of information-plane layers (every layer but flatten, the output included).
+  std::size_t n_plane_layers() const;
   /// The hidden activations used (for estimators' checks).
   std::vector<std::string> hidden_activations() const;
   nn::QuantSpec quant_spec() const;

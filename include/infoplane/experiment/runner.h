@@ -35,6 +35,14 @@ struct RangeRow {
   float max = 0.0f;
 };
 
+/// One layer's values before quantization at one epoch ([experiment].store_activations).
+struct StoredActivations {
+  std::uint32_t epoch = 0;
+  std::uint32_t layer = 0;    ///< information-plane layer, >= 1
+  std::size_t width = 0;
+  std::vector<float> values;  ///< n_samples x width, row-major, samples in data set order
+};
+
 struct RepetitionResult {
   std::size_t index = 0;
   std::uint64_t seed = 0;       ///< base seed + index
@@ -45,6 +53,8 @@ struct RepetitionResult {
   std::vector<AccuracyRow> accuracy;
   std::vector<MiRow> mi;
   std::vector<RangeRow> ranges;
+  /// The stored layers' values, by epoch then layer (empty unless the config asks for them).
+  std::vector<StoredActivations> activations;
   double wall_seconds = 0.0;
 };
 

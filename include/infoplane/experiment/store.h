@@ -10,6 +10,10 @@
 ///   parts/rep-NNNNNN.*       one finished repetition's rows (kept so that finished work
 ///                            survives an interrupted run); rep-NNNNNN.json, written last,
 ///                            marks it complete and holds the checksums of the other three
+///   activations/rep-NNNNNN.layer-L.csv
+///                            with [experiment].store_activations: a finished repetition's
+///                            layer L values before quantization at the chosen epochs,
+///                            epoch,sample,label,v0,v1,... (written before its part marker)
 ///   lock                     while a process writes the directory: "PID HOST" (lock.h)
 #pragma once
 
@@ -73,6 +77,13 @@ std::string json_difference(const nlohmann::json& a, const nlohmann::json& b);
 std::filesystem::path part_path(const std::filesystem::path& run_dir, std::size_t index,
                                 std::string_view suffix);
 
+/// RUN_DIR/activations/rep-NNNNNN.layer-L.csv
+std::filesystem::path activations_path(const std::filesystem::path& run_dir, std::size_t index,
+                                       std::size_t layer);
+
+/// The header of an activations file of a layer of `width` units: epoch,sample,label,v0,...
+std::string activations_header(std::size_t width);
+
 /// The state of one repetition's part files.
 struct PartCheck {
   bool complete = false;  ///< the .json marker exists and every checksum in it matches
@@ -125,13 +136,19 @@ class RunStore {
   void write_repetition(const RepetitionResult& result,
                         const std::vector<std::string>& estimator_names) const;
 
+  /// Writes a finished repetition's stored layer values (RepetitionResult::activations), one
+  /// file per layer, activations_path(): a row per epoch and sample, `labels` giving each
+  /// sample's class (the data set's y). Nothing is written for a failed repetition. Call it
+  /// before write_repetition, whose marker then vouches for these files too.
+  void write_activations(const RepetitionResult& result, const std::vector<std::uint32_t>& labels) const;
+
   /// Reads back a complete repetition's rows and metadata from its part files (what
   /// write_repetition wrote, numbers as printed); `estimator_names` maps the estimator
   /// column back to MiRow::estimator. Throws InputError on unreadable or malformed parts.
   RepetitionResult read_repetition(std::size_t index, const std::vector<std::string>& estimator_names) const;
 
-  /// Copies the part files of a complete repetition from another run directory, the
-  /// .json marker last.
+  /// Copies the part files of a complete repetition from another run directory (and its
+  /// activations files, if any), the .json marker last.
   void copy_repetition(const std::filesystem::path& from_dir, std::size_t index) const;
 
   /// Merges the parts of `indices` (in that order) into mi.csv, accuracy.csv and

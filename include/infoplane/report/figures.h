@@ -52,6 +52,26 @@ FigureText variance_figure(const RunInfo& info, const RunSelection& selection,
 FigureText range_figure(const RunInfo& info, const RunSelection& selection,
                         const RangeSummary& ranges, const PlotOptions& options);
 
+/// The stored values of one layer of one repetition (RUN_DIR/activations/, written with
+/// [experiment].store_activations): the first two units of every sample at each epoch.
+struct ActivationSnapshot {
+  std::size_t repetition = 0;
+  int layer = 0;           ///< information-plane layer index, >= 1
+  std::size_t width = 0;   ///< units of the layer (>= 2; the first two are drawn)
+  std::vector<int> epochs;  ///< ascending
+  /// Per epoch: each sample's class and its first two values (before quantization).
+  struct Point {
+    std::uint32_t label = 0;
+    float v0 = 0.0f, v1 = 0.0f;
+  };
+  std::vector<std::vector<Point>> points;
+};
+
+/// The values of a 2-neuron layer (or the first two units of a wider one) as a scatter
+/// coloured by class, one panel per stored epoch (paper Fig. 4 style), with a class legend.
+FigureText activations2d_figure(const RunInfo& info, const ActivationSnapshot& snapshot,
+                                const PlotOptions& options);
+
 /// One panel of a comparison figure.
 struct ComparePlaneInput {
   std::string title;

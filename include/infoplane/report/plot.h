@@ -21,8 +21,8 @@
 
 namespace infoplane::report {
 
-/// The kinds of figure. activations2d (scatter of a 2-neuron layer's values by class)
-/// needs the layer values stored by the run and is not drawn yet.
+/// The kinds of figure. activations2d (scatter of a 2-neuron layer's values by class, one
+/// panel per epoch) needs layer values stored by the run ([experiment].store_activations).
 enum class Figure { plane, mi, accuracy, variance, range, activations2d };
 enum class Format { png, svg, pdf };
 
@@ -78,6 +78,9 @@ struct PlotOptions {
   bool write_summary = true;
   /// Run gnuplot; false writes only the data, scripts and captions.
   bool render = true;
+  /// activations2d: the repetition whose stored layer values are drawn; unset: the first
+  /// kept repetition that has them.
+  std::optional<std::size_t> repetition;
 };
 
 /// What a plot call wrote and left out.
