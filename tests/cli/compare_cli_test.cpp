@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "run_cli.h"
+#include "../temp_dirs.h"
 
 namespace infoplane {
 namespace {
@@ -16,23 +17,10 @@ namespace {
 namespace fs = std::filesystem;
 using testing::run_cli;
 
-/// Removes this process's temporary folders when the tests end.
-struct RemoveTempDirs {
-  ~RemoveTempDirs() {
-    const std::string mine = "infoplane_compare_cli_" + std::to_string(::getpid()) + "_";
-    std::error_code ec;
-    std::vector<fs::path> found;
-    for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec))
-      if (entry.path().filename().string().rfind(mine, 0) == 0) found.push_back(entry.path());
-    for (const fs::path& dir : found) fs::remove_all(dir, ec);
-  }
-} remove_temp_dirs;
+const infoplane::testing::TempDirs temp_dirs("infoplane_compare_cli");
 
 fs::path fixture_copy(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("infoplane_compare_cli_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = temp_dirs.make(name);
   for (const char* f : {"manifest.json", "mi.csv", "accuracy.csv", "activation_range.csv"})
     fs::copy_file(fs::path(INFOPLANE_FIXTURES) / "run_small" / f, dir / f);
   return dir;

@@ -10,31 +10,19 @@
 #include <gtest/gtest.h>
 
 #include "run_cli.h"
+#include "../temp_dirs.h"
 
 namespace infoplane {
 namespace {
 
 namespace fs = std::filesystem;
 
-/// Removes this process's temporary folders when the tests end.
-struct RemoveTempDirs {
-  ~RemoveTempDirs() {
-    const std::string mine = "infoplane_plot_cli_" + std::to_string(::getpid()) + "_";
-    std::error_code ec;
-    std::vector<fs::path> found;  // collect first: removing while iterating may skip entries
-    for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec))
-      if (entry.path().filename().string().rfind(mine, 0) == 0) found.push_back(entry.path());
-    for (const fs::path& dir : found) fs::remove_all(dir, ec);
-  }
-} remove_temp_dirs;
+const infoplane::testing::TempDirs temp_dirs("infoplane_plot_cli");
 using testing::run_cli;
 
 /// A copy of the fixture run in a fresh temporary folder.
 fs::path fixture_copy(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("infoplane_plot_cli_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = temp_dirs.make(name);
   for (const char* f : {"manifest.json", "mi.csv", "accuracy.csv", "activation_range.csv"})
     fs::copy_file(fs::path(INFOPLANE_FIXTURES) / "run_small" / f, dir / f);
   return dir;
@@ -62,7 +50,7 @@ TEST(PlotCli, DrawsTheFiguresOfARun) {
 TEST(PlotCli, WritesScriptsOnlyAndComparesRuns) {
   const fs::path a = fixture_copy("cmp_a");
   const fs::path b = fixture_copy("cmp_b");
-  const fs::path out = a.parent_path() / ("infoplane_plot_cli_" + std::to_string(::getpid()) + "_cmp_out");
+  const fs::path out = temp_dirs.path("cmp_out");
   const auto r = run_cli("plot " + a.string() + " " + b.string() + " --out " + out.string() +
                          " --what plane,accuracy --labels 8-bit,4-bit --no-render");
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -19,29 +19,17 @@
 #include "infoplane/common.h"
 #include "infoplane/report/figures.h"
 #include "infoplane/report/gnuplot.h"
+#include "../temp_dirs.h"
 
 namespace infoplane::report {
 namespace {
 
 namespace fs = std::filesystem;
 
-/// Removes this process's temporary folders when the tests end.
-struct RemoveTempDirs {
-  ~RemoveTempDirs() {
-    const std::string mine = "infoplane_plot_" + std::to_string(::getpid()) + "_";
-    std::error_code ec;
-    std::vector<fs::path> found;  // collect first: removing while iterating may skip entries
-    for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec))
-      if (entry.path().filename().string().rfind(mine, 0) == 0) found.push_back(entry.path());
-    for (const fs::path& dir : found) fs::remove_all(dir, ec);
-  }
-} remove_temp_dirs;
+const infoplane::testing::TempDirs temp_dirs("infoplane_plot");
 
 fs::path temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("infoplane_plot_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = temp_dirs.make(name);
   return dir;
 }
 
