@@ -75,7 +75,7 @@ struct Pass {
   bool range_seen = false;
 };
 
-void estimate_layers(const Config& config, const data::Dataset& dataset, const Evaluation& eval,
+void estimate_layers(const data::Dataset& dataset, const Evaluation& eval,
                      std::uint32_t epoch,
                      std::vector<std::pair<std::uint16_t, std::unique_ptr<info::Estimator>>>& estimators,
                      const std::optional<info::ValueRange>& run_range, std::vector<MiRow>& out) {
@@ -147,7 +147,7 @@ Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evalua
     const Evaluation& eval = evaluator.evaluate(network, with_info && !pass.global, capture || store);
     const auto e = static_cast<std::uint32_t>(epoch);
     if (pass.global) {
-      if (capture) estimate_layers(config, dataset, eval, e, estimators.global_pass, pass.run_range, result.mi);
+      if (capture) estimate_layers(dataset, eval, e, estimators.global_pass, pass.run_range, result.mi);
     } else {
       result.accuracy.push_back({e, eval.train_accuracy, eval.test_accuracy, loss});
       if (store) {
@@ -168,7 +168,7 @@ Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evalua
                                  eval.layers[l].i_ty});
           }
         }
-        if (capture) estimate_layers(config, dataset, eval, e, estimators.first_pass, std::nullopt, result.mi);
+        if (capture) estimate_layers(dataset, eval, e, estimators.first_pass, std::nullopt, result.mi);
         for (std::size_t l = 1; l < eval.layers.size(); ++l) {
           const info::ValueRange layer{eval.layers[l].min, eval.layers[l].max};
           pass.run_range = pass.range_seen ? info::ValueRange{std::min(pass.run_range.lo, layer.lo),
