@@ -118,6 +118,14 @@ void Evaluator::finish_accuracy(const std::vector<std::uint32_t>& predicted) {
   m_result.test_accuracy = accuracy(m_data.test);
 }
 
+void Evaluator::reset_result(const std::vector<nn::Layer<float>>& layers, bool capture) {
+  std::size_t n_plane = 0;
+  for (const auto& layer : layers) n_plane += nn::is_plane_layer(layer.kind) ? 1 : 0;
+  m_result.layers.assign(n_plane + 1, LayerInfo{});
+  m_result.activations.resize(capture ? n_plane + 1 : 0);
+  m_result.layers[0] = m_input;
+}
+
 const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool with_info,
                                       bool capture) {
   const nn::QuantSpec& quant = network.quant();
@@ -126,11 +134,7 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
   }
   const std::size_t n = m_data.n_samples();
   const auto& layers = network.layers();
-  std::size_t n_plane = 0;
-  for (const auto& layer : layers) n_plane += nn::is_plane_layer(layer.kind) ? 1 : 0;
-  m_result.layers.assign(n_plane + 1, LayerInfo{});
-  m_result.activations.resize(capture ? n_plane + 1 : 0);
-  m_result.layers[0] = m_input;
+  reset_result(layers, capture);
 
   // The distinct input rows are the first states. States are kept features x states
   // (one contiguous row per feature), so every kernel below runs over long rows.
@@ -257,11 +261,7 @@ const Evaluation& Evaluator::evaluate_full(const nn::Network<float>& network, bo
   const nn::QuantSpec& quant = network.quant();
   const std::size_t n = m_data.n_samples();
   const auto& layers = network.layers();
-  std::size_t n_plane = 0;
-  for (const auto& layer : layers) n_plane += nn::is_plane_layer(layer.kind) ? 1 : 0;
-  m_result.layers.assign(n_plane + 1, LayerInfo{});
-  m_result.activations.resize(capture ? n_plane + 1 : 0);
-  m_result.layers[0] = m_input;
+  reset_result(layers, capture);
 
   std::vector<float> input(m_data.x.data(), m_data.x.data() + n * m_data.n_features());
   std::size_t width_prev = m_data.n_features();

@@ -66,6 +66,8 @@ class Evaluator {
 
  private:
   void finish_accuracy(const std::vector<std::uint32_t>& predicted);
+  /// Empty result rows for the network's information-plane layers, the input's filled in.
+  void reset_result(const std::vector<nn::Layer<float>>& layers, bool capture);
 
   const data::Dataset& m_data;
   std::size_t m_n_chunks;
