@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "infoplane/common.h"
+#include "infoplane/report/csv.h"
 #include "infoplane/report/aggregate.h"
 #include "infoplane/report/gnuplot.h"
 
@@ -16,18 +17,6 @@ namespace {
 
 constexpr double kDpiTolerance = 1e-9;
 constexpr std::size_t npos = static_cast<std::size_t>(-1);
-
-std::string num(double v) {
-  if (std::isnan(v)) return "nan";
-  return fmt::format("{:.9g}", v);
-}
-
-std::string csv_text(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string yes_no(const PhaseResult& p) {
   if (!p.has_data()) return "n/a";
@@ -163,13 +152,13 @@ std::string compare_csv(std::span<const LayerError> rows) {
       "dpi_xt_share,dpi_xt_excess,dpi_ty_share,dpi_ty_excess\n";
   for (const LayerError& r : rows)
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                       csv_text(r.estimator), r.layer, csv_text(r.name), r.n_xt, num(r.mae_xt),
-                       num(r.bias_xt), r.n_ty, num(r.mae_ty), num(r.bias_ty),
+                       csv_field(r.estimator), r.layer, csv_field(r.name), r.n_xt, csv_number(r.mae_xt),
+                       csv_number(r.bias_xt), r.n_ty, csv_number(r.mae_ty), csv_number(r.bias_ty),
                        yes_no(r.reference_compression), yes_no(r.compression),
                        phase_agreement(r.reference_compression, r.compression),
                        yes_no(r.reference_fitting), yes_no(r.fitting),
-                       phase_agreement(r.reference_fitting, r.fitting), num(r.dpi_xt_share),
-                       num(r.dpi_xt_excess), num(r.dpi_ty_share), num(r.dpi_ty_excess));
+                       phase_agreement(r.reference_fitting, r.fitting), csv_number(r.dpi_xt_share),
+                       csv_number(r.dpi_xt_excess), csv_number(r.dpi_ty_share), csv_number(r.dpi_ty_excess));
   return out;
 }
 

@@ -1,6 +1,8 @@
 /// @brief A small reader for the numeric CSV files of a run directory.
 #include "infoplane/report/csv.h"
 
+#include <cmath>
+#include <fmt/format.h>
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -245,6 +247,18 @@ CsvTable read_csv(const std::filesystem::path& path, std::span<const CsvColumn> 
     ++table.m_n_rows;
   }
   return table;
+}
+
+std::string csv_number(double value) {
+  if (std::isnan(value)) return "nan";
+  return fmt::format("{:.9g}", value);
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
 }
 
 }  // namespace infoplane::report

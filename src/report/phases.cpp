@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "infoplane/common.h"
+#include "infoplane/report/csv.h"
 #include "infoplane/report/gnuplot.h"
 
 namespace infoplane::report {
@@ -99,18 +100,6 @@ double quantile(const std::vector<double>& sorted, double q) {
   const std::size_t lo = static_cast<std::size_t>(std::floor(h));
   const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
-
-std::string num(double v) {
-  if (std::isnan(v)) return "nan";
-  return fmt::format("{:.9g}", v);
-}
-
-std::string csv_text(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 }  // namespace
@@ -368,11 +357,11 @@ std::string phases_csv(std::span<const EstimatorPhases> estimators) {
       for (const PhaseResult* p : {&lp.fitting, &lp.compression}) {
         auto epoch = [&](int e) { return p->has_data() ? std::to_string(e) : std::string("nan"); };
         out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                           csv_text(est.estimator), lp.layer, csv_text(lp.name),
+                           csv_field(est.estimator), lp.layer, csv_field(lp.name),
                            phase_name(p->phase), p->n, p->smooth, epoch(p->from_epoch),
                            epoch(p->onset_epoch), epoch(p->end_epoch), epoch(p->to_epoch),
-                           epoch(p->duration()), num(p->from_value), num(p->to_value),
-                           num(p->size), num(p->ci_low), num(p->ci_high), num(p->p_value),
+                           epoch(p->duration()), csv_number(p->from_value), csv_number(p->to_value),
+                           csv_number(p->size), csv_number(p->ci_low), csv_number(p->ci_high), csv_number(p->p_value),
                            p->detected ? 1 : 0);
       }
   return out;

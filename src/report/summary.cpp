@@ -8,33 +8,20 @@
 #include <fmt/format.h>
 
 #include "infoplane/common.h"
+#include "infoplane/report/csv.h"
 #include "infoplane/report/gnuplot.h"
 
 namespace infoplane::report {
 
 namespace {
 
-std::string num(double v) {
-  if (std::isnan(v)) return "nan";
-  return fmt::format("{:.9g}", v);
-}
-
 void moments_cells(std::string& out, const Moments& m) {
   out += ',';
-  out += num(m.mean);
+  out += csv_number(m.mean);
   out += ',';
-  out += num(m.std);
+  out += csv_number(m.std);
   out += ',';
-  out += num(m.ci95);
-}
-
-/// A text cell: quoted as in RFC 4180 if it holds a comma or a quote (estimator names
-/// with options do, e.g. "binning:30,bounds=fixed").
-std::string csv_text(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
+  out += csv_number(m.ci95);
 }
 
 std::string layer_name(const RunInfo& info, int index) {
@@ -73,10 +60,10 @@ std::vector<std::filesystem::path> write_summaries(const std::filesystem::path& 
       const bool bad = std::find(selection.bad_fit.begin(), selection.bad_fit.end(), r) != selection.bad_fit.end();
       std::string status = rep ? rep->status : "ok";
       std::replace(status.begin(), status.end(), '\n', ' ');
-      status = csv_text(status);
+      status = csv_field(status);
       out += fmt::format("{},{},{},{},{},{},{},{}\n", r, rep ? rep->seed : 0, rep ? rep->restarts : 0,
-                         status, num(rep ? rep->final_train_accuracy : kMissing),
-                         num(rep ? rep->final_test_accuracy : kMissing), kept ? 1 : 0,
+                         status, csv_number(rep ? rep->final_train_accuracy : kMissing),
+                         csv_number(rep ? rep->final_test_accuracy : kMissing), kept ? 1 : 0,
                          kept  ? ""
                          : bad ? fmt::format("final training accuracy below {:g}",
                                              selection.min_train_accuracy)
@@ -98,11 +85,11 @@ std::vector<std::filesystem::path> write_summaries(const std::filesystem::path& 
       std::vector<std::size_t> rank(order.size());
       for (std::size_t k = 0; k < order.size(); ++k) rank[order[k]] = k + 1;
       for (std::size_t i = 0; i < s.distance.size(); ++i)
-        dev += fmt::format("{},{},{},{},{}\n", csv_text(s.estimator), s.repetitions[i], num(s.distance[i]),
+        dev += fmt::format("{},{},{},{},{}\n", csv_field(s.estimator), s.repetitions[i], csv_number(s.distance[i]),
                            rank[i], s.repetitions[i] == s.median_repetition ? 1 : 0);
-      const std::string estimator = csv_text(s.estimator);
+      const std::string estimator = csv_field(s.estimator);
       for (std::size_t l = 0; l < s.layers.size(); ++l) {
-        const std::string name = csv_text(layer_name(info, s.layers[l]));
+        const std::string name = csv_field(layer_name(info, s.layers[l]));
         for (std::size_t e = 0; e < s.epochs.size(); ++e) {
           const Moments& x = s.i_xt[s.at(l, e)];
           const Moments& y = s.i_ty[s.at(l, e)];
@@ -135,14 +122,14 @@ std::vector<std::filesystem::path> write_summaries(const std::filesystem::path& 
     std::string out =
         "layer,name,epoch,n,min_mean,min_std,max_mean,max_std,min_lowest,max_highest\n";
     for (std::size_t l = 0; l < ranges->layers.size(); ++l) {
-      const std::string name = csv_text(layer_name(info, ranges->layers[l]));
+      const std::string name = csv_field(layer_name(info, ranges->layers[l]));
       for (std::size_t e = 0; e < ranges->epochs.size(); ++e) {
         const std::size_t at = ranges->at(l, e);
         out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", ranges->layers[l], name,
-                           ranges->epochs[e], ranges->min[at].n, num(ranges->min[at].mean),
-                           num(ranges->min[at].std), num(ranges->max[at].mean),
-                           num(ranges->max[at].std), num(ranges->lowest[at]),
-                           num(ranges->highest[at]));
+                           ranges->epochs[e], ranges->min[at].n, csv_number(ranges->min[at].mean),
+                           csv_number(ranges->min[at].std), csv_number(ranges->max[at].mean),
+                           csv_number(ranges->max[at].std), csv_number(ranges->lowest[at]),
+                           csv_number(ranges->highest[at]));
       }
     }
     emit("activation_range.csv", out);

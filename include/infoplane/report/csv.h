@@ -62,4 +62,11 @@ class CsvTable {
 /// that is not a number, e.g. "mi.csv line 7, column 5 (i_xt): not a number; got 'x'".
 CsvTable read_csv(const std::filesystem::path& path, std::span<const CsvColumn> columns);
 
+/// A number cell of the summary CSV files: 9 significant digits, "nan" for NaN.
+std::string csv_number(double value);
+
+/// A text cell, quoted as in RFC 4180 when it holds a comma, a quote or a newline
+/// (estimator names with options do, e.g. "binning:30,bounds=fixed").
+std::string csv_field(const std::string& text);
+
 }  // namespace infoplane::report
