@@ -1,8 +1,10 @@
-/// @brief Test helper: this process's temporary folders, removed when the tests end.
+/// @brief Test helpers: this process's temporary folders, removed when the tests end, and
+/// copies of the small fixture run.
 #pragma once
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -31,6 +33,15 @@ class TempDirs {
     return std::filesystem::temp_directory_path() / (m_prefix + name);
   }
 
+  /// A fresh folder holding a copy of the fixture run directory tests/fixtures/run_small.
+  std::filesystem::path fixture_run(const std::string& name) const {
+    const std::filesystem::path dir = make(name);
+    for (const char* file : {"manifest.json", "mi.csv", "accuracy.csv", "activation_range.csv"}) {
+      std::filesystem::copy_file(std::filesystem::path(INFOPLANE_FIXTURES) / "run_small" / file, dir / file);
+    }
+    return dir;
+  }
+
   /// A fresh, empty folder.
   std::filesystem::path make(const std::string& name) const {
     const std::filesystem::path dir = path(name);
@@ -42,5 +53,8 @@ class TempDirs {
  private:
   std::string m_prefix;
 };
+
+/// Whether the gnuplot program is on the PATH (figure tests are skipped without it).
+inline bool have_gnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
 
 }  // namespace infoplane::testing

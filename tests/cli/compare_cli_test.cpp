@@ -19,18 +19,11 @@ using testing::run_cli;
 
 const infoplane::testing::TempDirs temp_dirs("infoplane_compare_cli");
 
-fs::path fixture_copy(const std::string& name) {
-  const fs::path dir = temp_dirs.make(name);
-  for (const char* f : {"manifest.json", "mi.csv", "accuracy.csv", "activation_range.csv"})
-    fs::copy_file(fs::path(INFOPLANE_FIXTURES) / "run_small" / f, dir / f);
-  return dir;
-}
-
-bool have_gnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+using testing::have_gnuplot;
 
 TEST(CompareCli, PrintsTheTableWritesCsvAndFigure) {
   if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
-  const fs::path run = fixture_copy("table");
+  const fs::path run = temp_dirs.fixture_run("table");
   const auto r = run_cli("compare " + run.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("run synthetic-szt-tanh: mean over 3 of 4 repetitions"), std::string::npos)
@@ -49,13 +42,13 @@ TEST(CompareCli, PrintsTheTableWritesCsvAndFigure) {
 }
 
 TEST(CompareCli, NoRenderAndNoPlot) {
-  const fs::path run = fixture_copy("norender");
+  const fs::path run = temp_dirs.fixture_run("norender");
   auto r = run_cli("compare " + run.string() + " --no-render");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("script   " + (run / "figures" / "compare.gp").string()), std::string::npos)
       << r.out;
   EXPECT_FALSE(fs::exists(run / "figures" / "compare.png"));
-  const fs::path other = fixture_copy("noplot");
+  const fs::path other = temp_dirs.fixture_run("noplot");
   r = run_cli("compare " + other.string() + " --no-plot");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(fs::exists(other / "figures"));
@@ -63,7 +56,7 @@ TEST(CompareCli, NoRenderAndNoPlot) {
 }
 
 TEST(CompareCli, BadInputExitsWithTwo) {
-  const fs::path run = fixture_copy("bad");
+  const fs::path run = temp_dirs.fixture_run("bad");
   auto r = run_cli("compare " + run.string() + " --reference kde --no-plot");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("infoplane: error: compare: " + (run / "mi.csv").string() + " has no estimator 'kde'"), std::string::npos) << r.err;

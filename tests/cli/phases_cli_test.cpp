@@ -19,15 +19,8 @@ using testing::run_cli;
 
 const infoplane::testing::TempDirs temp_dirs("infoplane_phases_cli");
 
-fs::path fixture_copy(const std::string& name) {
-  const fs::path dir = temp_dirs.make(name);
-  for (const char* f : {"manifest.json", "mi.csv", "accuracy.csv", "activation_range.csv"})
-    fs::copy_file(fs::path(INFOPLANE_FIXTURES) / "run_small" / f, dir / f);
-  return dir;
-}
-
 TEST(PhasesCli, PrintsTheTableAndWritesTheCsv) {
-  const fs::path run = fixture_copy("table");
+  const fs::path run = temp_dirs.fixture_run("table");
   const auto r = run_cli("phases " + run.string() + " --estimator exact");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("run synthetic-szt-tanh: mean over 3 of 4 repetitions; left out: 1 with "
@@ -46,7 +39,7 @@ TEST(PhasesCli, PrintsTheTableAndWritesTheCsv) {
 }
 
 TEST(PhasesCli, JsonIsOneObject) {
-  const fs::path run = fixture_copy("json");
+  const fs::path run = temp_dirs.fixture_run("json");
   const auto r = run_cli("phases " + run.string() + " --json --bootstrap 200 --seed 3");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
@@ -66,7 +59,7 @@ TEST(PhasesCli, JsonIsOneObject) {
 }
 
 TEST(PhasesCli, BadInputExitsWithTwo) {
-  const fs::path run = fixture_copy("bad");
+  const fs::path run = temp_dirs.fixture_run("bad");
   auto r = run_cli("phases " + run.string() + " --estimator kde");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("infoplane: error: phases: " + (run / "mi.csv").string() + " has no estimator 'kde'"), std::string::npos) << r.err;

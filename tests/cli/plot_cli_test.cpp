@@ -20,19 +20,11 @@ namespace fs = std::filesystem;
 const infoplane::testing::TempDirs temp_dirs("infoplane_plot_cli");
 using testing::run_cli;
 
-/// A copy of the fixture run in a fresh temporary folder.
-fs::path fixture_copy(const std::string& name) {
-  const fs::path dir = temp_dirs.make(name);
-  for (const char* f : {"manifest.json", "mi.csv", "accuracy.csv", "activation_range.csv"})
-    fs::copy_file(fs::path(INFOPLANE_FIXTURES) / "run_small" / f, dir / f);
-  return dir;
-}
-
-bool have_gnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+using testing::have_gnuplot;
 
 TEST(PlotCli, DrawsTheFiguresOfARun) {
   if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
-  const fs::path run = fixture_copy("draw");
+  const fs::path run = temp_dirs.fixture_run("draw");
   const auto r = run_cli("plot " + run.string() + " --what plane,accuracy --format png,svg");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("figure   " + (run / "figures" / "plane.png").string()), std::string::npos)
@@ -48,8 +40,8 @@ TEST(PlotCli, DrawsTheFiguresOfARun) {
 }
 
 TEST(PlotCli, WritesScriptsOnlyAndComparesRuns) {
-  const fs::path a = fixture_copy("cmp_a");
-  const fs::path b = fixture_copy("cmp_b");
+  const fs::path a = temp_dirs.fixture_run("cmp_a");
+  const fs::path b = temp_dirs.fixture_run("cmp_b");
   const fs::path out = temp_dirs.path("cmp_out");
   const auto r = run_cli("plot " + a.string() + " " + b.string() + " --out " + out.string() +
                          " --what plane,accuracy --labels 8-bit,4-bit --no-render");
@@ -64,7 +56,7 @@ TEST(PlotCli, WritesScriptsOnlyAndComparesRuns) {
 }
 
 TEST(PlotCli, RepeatedEstimatorsAreComparedSideBySide) {
-  const fs::path run = fixture_copy("estimators");
+  const fs::path run = temp_dirs.fixture_run("estimators");
   const fs::path out = run / "cmp";
   const auto r = run_cli("plot " + run.string() + " --estimator exact --estimator binning:30 --out " +
                          out.string() + " --no-render");
@@ -75,7 +67,7 @@ TEST(PlotCli, RepeatedEstimatorsAreComparedSideBySide) {
 }
 
 TEST(PlotCli, BadInputExitsWithTwo) {
-  const fs::path run = fixture_copy("bad");
+  const fs::path run = temp_dirs.fixture_run("bad");
   auto r = run_cli("plot " + run.string() + " --what planes --no-render");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("unknown figure 'planes'"), std::string::npos) << r.err;
@@ -106,7 +98,7 @@ TEST(PlotCli, BadInputExitsWithTwo) {
 }
 
 TEST(PlotCli, MissingGnuplotIsAnInputError) {
-  const fs::path run = fixture_copy("nognuplot");
+  const fs::path run = temp_dirs.fixture_run("nognuplot");
   const std::string env = "INFOPLANE_GNUPLOT=/nonexistent/gnuplot ";
   const int status = std::system((env + INFOPLANE_CLI + " plot " + run.string() +
                                   " >/dev/null 2>" + (run / "err.txt").string()).c_str());

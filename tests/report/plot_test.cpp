@@ -34,13 +34,6 @@ fs::path temp_dir(const std::string& name) {
 }
 
 /// A copy of the fixture run (plotting writes into the run directory).
-fs::path fixture_copy(const std::string& name) {
-  const fs::path dir = temp_dir(name);
-  for (const char* f : {"manifest.json", "mi.csv", "accuracy.csv", "activation_range.csv"})
-    fs::copy_file(fs::path(INFOPLANE_FIXTURES) / "run_small" / f, dir / f);
-  return dir;
-}
-
 std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -225,7 +218,7 @@ TEST(Plot, EpochColourFollowsThePalette) {
 
 TEST(Plot, DrawsEveryFigureInEveryFormat) {
   if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
-  const fs::path run = fixture_copy("all");
+  const fs::path run = temp_dirs.fixture_run("all");
   PlotOptions options;
   options.figures = {Figure::plane, Figure::mi, Figure::accuracy, Figure::variance, Figure::range};
   options.formats = {Format::png, Format::svg, Format::pdf};
@@ -260,7 +253,7 @@ TEST(Plot, DrawsEveryFigureInEveryFormat) {
 
 TEST(Plot, PlanePngIsNotBlank) {
   if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
-  const fs::path run = fixture_copy("pixels");
+  const fs::path run = temp_dirs.fixture_run("pixels");
   const PlotReport report = plot_run(run);  // defaults: plane.png
   ASSERT_EQ(report.figures.size(), 1u);
   EXPECT_EQ(report.figures[0], run / "figures" / "plane.png");
@@ -367,7 +360,7 @@ TEST(Plot, EstimatorNamesWithCommasStayWhole) {
 }
 
 TEST(Plot, EstimatorAndEpochWindow) {
-  const fs::path run = fixture_copy("window");
+  const fs::path run = temp_dirs.fixture_run("window");
   PlotOptions options;
   options.render = false;
   options.write_summary = false;
@@ -408,7 +401,7 @@ TEST(Plot, EstimatorAndEpochWindow) {
 }
 
 TEST(Plot, PlaneScriptHasColourBarZoomAndLabels) {
-  const fs::path run = fixture_copy("script");
+  const fs::path run = temp_dirs.fixture_run("script");
   PlotOptions options;
   options.render = false;
   plot_run(run, options);
@@ -432,7 +425,7 @@ TEST(Plot, PlaneScriptHasColourBarZoomAndLabels) {
 }
 
 TEST(Plot, RejectsWhatItCannotDraw) {
-  const fs::path run = fixture_copy("reject");
+  const fs::path run = temp_dirs.fixture_run("reject");
   PlotOptions options;
   options.render = false;
   options.figures = {Figure::activations2d};
@@ -450,7 +443,7 @@ TEST(Plot, RejectsWhatItCannotDraw) {
 }
 
 TEST(Plot, MissingGnuplotSaysHowToInstallIt) {
-  const fs::path run = fixture_copy("nognuplot");
+  const fs::path run = temp_dirs.fixture_run("nognuplot");
   ::setenv("INFOPLANE_GNUPLOT", "/nonexistent/gnuplot", 1);
   try {
     plot_run(run);
@@ -467,7 +460,7 @@ TEST(Plot, MissingGnuplotSaysHowToInstallIt) {
 }
 
 TEST(Plot, ComparesRunsAndEstimatorsSideBySide) {
-  const fs::path run = fixture_copy("compare");
+  const fs::path run = temp_dirs.fixture_run("compare");
   const fs::path out = temp_dir("compare_out");
   const std::vector<ComparePanel> panels = {{run, "exact", ""}, {run, "binning:30", ""}};
   PlotOptions options;
