@@ -9,6 +9,7 @@
 #include "infoplane/data/mnist.h"
 #include "infoplane/experiment/config.h"
 #include "infoplane/experiment/evaluation.h"
+#include "infoplane/experiment/runner.h"
 #include "infoplane/nn/dense.h"
 #include "infoplane/random.h"
 
@@ -26,17 +27,13 @@ struct MnistFixture {
   Rng rng{1};
   nn::Network<float> network;
   experiment::Evaluator evaluator;
-  std::vector<float> x;
-  std::vector<std::uint32_t> y;
-  std::vector<std::uint32_t> order;
+  experiment::EpochTrainer trainer;
 
   explicit MnistFixture(const std::string& architecture)
       : config(make_config(architecture)),
         network(config.network_spec(784, 10, mnist().image_shape), config.quant_spec(), 256, rng),
         evaluator(mnist()),
-        x(256 * 784),
-        y(256),
-        order(mnist().train) {
+        trainer(mnist(), 256) {
     train_epoch();  // past the first, untrained epoch
   }
 
@@ -45,16 +42,7 @@ struct MnistFixture {
                                     "bench.toml");
   }
 
-  void train_epoch() {
-    const data::Dataset& d = mnist();
-    rng.shuffle(std::span<std::uint32_t>(order));
-    network.begin_epoch();
-    for (std::size_t start = 0; start < order.size(); start += 256) {
-      const std::size_t n = std::min<std::size_t>(256, order.size() - start);
-      data::gather_batch(d, std::span(order).subspan(start, n), x.data(), y.data());
-      network.train_batch(x.data(), y, n, config.training.adam);
-    }
-  }
+  void train_epoch() { trainer.train_epoch(network, config.training.adam, rng); }
 };
 
 /// One fixture per architecture, shared by its benchmarks (building the evaluator's input

@@ -17,18 +17,14 @@ struct SztFixture {
   Rng rng{1};
   nn::Network<float> network;
   experiment::Evaluator evaluator;
-  std::vector<float> x;
-  std::vector<std::uint32_t> y;
-  std::vector<std::uint32_t> order;
+  experiment::EpochTrainer trainer;
 
   explicit SztFixture(const std::string& activation)
       : config(make_config(activation)),
         dataset(experiment::load_dataset(config)),
         network(config.network_spec(12, 2), config.quant_spec(), 256, rng),
         evaluator(dataset),
-        x(256 * 12),
-        y(256),
-        order(dataset.train) {
+        trainer(dataset, 256) {
     for (int e = 0; e < 50; ++e) train_epoch();  // past the first, all-distinct epochs
   }
 
@@ -38,15 +34,7 @@ struct SztFixture {
     return c;
   }
 
-  void train_epoch() {
-    rng.shuffle(std::span<std::uint32_t>(order));
-    network.begin_epoch();
-    for (std::size_t start = 0; start < order.size(); start += 256) {
-      const std::size_t n = std::min<std::size_t>(256, order.size() - start);
-      data::gather_batch(dataset, std::span(order).subspan(start, n), x.data(), y.data());
-      network.train_batch(x.data(), y, n, config.training.adam);
-    }
-  }
+  void train_epoch() { trainer.train_epoch(network, config.training.adam, rng); }
 };
 
 void BM_SztTrainEpoch(benchmark::State& state, const char* activation) {

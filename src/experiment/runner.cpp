@@ -41,6 +41,19 @@ data::Dataset load_dataset(const Config& config) {
   return dataset;
 }
 
+double EpochTrainer::train_epoch(nn::Network<float>& network, const nn::AdamSpec& adam, Rng& rng) {
+  rng.shuffle(std::span<std::uint32_t>(m_order));
+  network.begin_epoch();
+  const std::size_t n_train = m_order.size();
+  double loss_sum = 0.0;
+  for (std::size_t start = 0; start < n_train; start += m_batch) {
+    const std::size_t n = std::min(m_batch, n_train - start);
+    data::gather_batch(m_dataset, std::span(m_order).subspan(start, n), m_x.data(), m_y.data());
+    loss_sum += static_cast<double>(network.train_batch(m_x.data(), m_y, n, adam)) * static_cast<double>(n);
+  }
+  return loss_sum / static_cast<double>(n_train);
+}
+
 namespace {
 
 enum class Outcome { Completed, Restart };
@@ -120,22 +133,10 @@ Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evalua
                       config.experiment.estimators.size());
   }
 
-  std::vector<std::uint32_t> order = dataset.train;
-  const std::size_t n_train = order.size();
-  std::vector<float> x_batch(batch * d);
-  std::vector<std::uint32_t> y_batch(batch);
+  EpochTrainer trainer(dataset, batch);
 
   for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
-    rng.shuffle(std::span<std::uint32_t>(order));
-    network.begin_epoch();
-    double loss_sum = 0.0;
-    for (std::size_t start = 0; start < n_train; start += batch) {
-      const std::size_t n = std::min(batch, n_train - start);
-      data::gather_batch(dataset, std::span(order).subspan(start, n), x_batch.data(), y_batch.data());
-      loss_sum += static_cast<double>(network.train_batch(x_batch.data(), y_batch, n, config.training.adam)) *
-                  static_cast<double>(n);
-    }
-    const double loss = loss_sum / static_cast<double>(n_train);
+    const double loss = trainer.train_epoch(network, config.training.adam, rng);
     if (!std::isfinite(loss)) {
       return {Outcome::Restart, fmt::format("non-finite training loss at epoch {}", epoch)};
     }

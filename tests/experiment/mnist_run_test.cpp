@@ -157,17 +157,9 @@ TEST(MnistRun, FastEvaluationEqualsTheFullPathOnConvAndDenseNetworks) {
     Rng rng(21);
     nn::Network<float> net(c.network_spec(784, 10, d.image_shape), c.quant_spec(), 256, rng);
     Evaluator fast(d), full(d);
-    std::vector<std::uint32_t> order = d.train;
-    std::vector<float> x(256 * 784);
-    std::vector<std::uint32_t> y(256);
+    EpochTrainer trainer(d, 256);
     for (int epoch = 0; epoch < 3; ++epoch) {
-      rng.shuffle(std::span<std::uint32_t>(order));
-      net.begin_epoch();
-      for (std::size_t start = 0; start < order.size(); start += 256) {
-        const std::size_t n = std::min<std::size_t>(256, order.size() - start);
-        data::gather_batch(d, std::span(order).subspan(start, n), x.data(), y.data());
-        net.train_batch(x.data(), y, n, c.training.adam);
-      }
+      trainer.train_epoch(net, c.training.adam, rng);
       const Evaluation& a = fast.evaluate(net, true);
       const Evaluation& b = full.evaluate_full(net, true);
       ASSERT_EQ(a.layers.size(), b.layers.size());

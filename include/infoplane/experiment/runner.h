@@ -10,6 +10,8 @@
 
 #include "infoplane/data/dataset.h"
 #include "infoplane/experiment/config.h"
+#include "infoplane/nn/network.h"
+#include "infoplane/random.h"
 
 namespace infoplane::experiment {
 
@@ -60,6 +62,26 @@ struct RepetitionResult {
 
 /// Called after every epoch with (repetition index, epochs done). Must be thread-safe.
 using ProgressFn = std::function<void(std::size_t repetition, std::size_t epoch)>;
+
+/// Mini-batch training over a data set's training rows, with its batch buffers kept
+/// between epochs (features x samples, as the network takes them).
+class EpochTrainer {
+ public:
+  EpochTrainer(const data::Dataset& dataset, std::size_t batch_size)
+      : m_dataset(dataset), m_batch(batch_size), m_order(dataset.train),
+        m_x(batch_size * dataset.n_features()), m_y(batch_size) {}
+
+  /// One epoch: shuffles the training rows with `rng` (the order carries over to the next
+  /// epoch), trains on consecutive batches, and returns the mean loss over the samples.
+  double train_epoch(nn::Network<float>& network, const nn::AdamSpec& adam, Rng& rng);
+
+ private:
+  const data::Dataset& m_dataset;
+  std::size_t m_batch;
+  std::vector<std::uint32_t> m_order;
+  std::vector<float> m_x;
+  std::vector<std::uint32_t> m_y;
+};
 
 /// Loads the configured data set and makes its split.
 data::Dataset load_dataset(const Config& config);
