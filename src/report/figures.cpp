@@ -838,6 +838,13 @@ FigureText plane_figure(const RunInfo& info, const RunSelection& selection, cons
   return f;
 }
 
+/// The legend of the layers' colours, as a row at the bottom of the canvas.
+void layer_legend(std::ostream& gp, const RunInfo& info, const MiSummary& mi, double width, double height) {
+  std::vector<LegendEntry> legend;
+  for (std::size_t l = 0; l < mi.layers.size(); ++l) legend.push_back({info.layer_label(mi.layers[l]), layer_color(l)});
+  legend_row(gp, legend, width, height);
+}
+
 FigureText mi_figure(const RunInfo& info, const RunSelection& selection, const MiSummary& mi,
                      const MiSeries& series, const PlotOptions& options) {
   const std::vector<std::size_t> drawn = require_drawn(mi.epochs, options, "mi");
@@ -872,12 +879,7 @@ FigureText mi_figure(const RunInfo& info, const RunSelection& selection, const M
   title_line(gp, title, grid.width, grid.height);
   axes_style(gp);
   epoch_axis(gp, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()]);
-  {
-    std::vector<LegendEntry> legend;
-    for (std::size_t l = 0; l < mi.layers.size(); ++l)
-      legend.push_back({info.layer_label(mi.layers[l]), layer_color(l)});
-    legend_row(gp, legend, grid.width, grid.height);
-  }
+  layer_legend(gp, info, mi, grid.width, grid.height);
   gp << "set style fill transparent solid 0.18 noborder\n"
      << "unset colorbox\n";
   const char* names[2] = {"(X;T)", "(T;Y)"};
@@ -985,12 +987,7 @@ FigureText variance_figure(const RunInfo& info, const RunSelection& selection,
   title_line(gp, title, grid.width, grid.height);
   axes_style(gp);
   epoch_axis(gp, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()]);
-  {
-    std::vector<LegendEntry> legend;
-    for (std::size_t l = 0; l < mi.layers.size(); ++l)
-      legend.push_back({info.layer_label(mi.layers[l]), layer_color(l)});
-    legend_row(gp, legend, grid.width, grid.height);
-  }
+  layer_legend(gp, info, mi, grid.width, grid.height);
   const char* names[2] = {"(X;T)", "(T;Y)"};
   for (int panel = 0; panel < 2; ++panel) {
     set_box(gp, grid.cell(0, panel));
