@@ -298,9 +298,9 @@ void run(const RunOptions& options) {
   store.write_manifest(manifest);
 
   fmt::print(stderr, "infoplane: {} repetitions x {} epochs of '{}' on {} thread{} -> {}\n", todo.size(),
-             config.training.epochs, config.name, threads, threads == 1 ? "" : "s",
+             config.total_epochs(), config.name, threads, threads == 1 ? "" : "s",
              store.dir().string());
-  ProgressReporter progress(std::max<std::size_t>(todo.size(), 1), config.training.epochs);
+  ProgressReporter progress(std::max<std::size_t>(todo.size(), 1), config.total_epochs());
   const auto start = Clock::now();
   try {
     experiment::run_repetitions(

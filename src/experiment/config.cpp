@@ -330,6 +330,7 @@ Config parse_config(const std::string& text, const std::filesystem::path& origin
 
   TableReader training(section(root, "training", origin), "training", origin);
   training.read("epochs", config.training.epochs, "a positive integer");
+  training.read("prefit_epochs", config.training.prefit_epochs, "a non-negative integer");
   training.read("batch_size", config.training.batch_size, "a positive integer");
   training.read("learning_rate", config.training.adam.learning_rate, "a positive number");
   training.read("beta1", config.training.adam.beta1, "a number in [0, 1)");
@@ -422,6 +423,7 @@ void validate(const Config& c) {
     bad("[quantization].weight_bits", "0 (float weights) or in [2, 16]", c.quantization.weight_bits);
   }
   if (c.training.epochs == 0 || c.training.epochs > 10'000'000) bad("[training].epochs", "in [1, 10000000]", c.training.epochs);
+  if (c.training.prefit_epochs > 10'000'000) bad("[training].prefit_epochs", "in [0, 10000000]", c.training.prefit_epochs);
   if (c.training.batch_size == 0) bad("[training].batch_size", "a positive integer", c.training.batch_size);
   if (!(c.training.adam.learning_rate > 0.0 && c.training.adam.learning_rate < 10.0)) bad("[training].learning_rate", "in (0, 10)", c.training.adam.learning_rate);
   if (!(c.training.adam.beta1 >= 0.0 && c.training.adam.beta1 < 1.0)) bad("[training].beta1", "in [0, 1)", c.training.adam.beta1);
@@ -469,8 +471,9 @@ void validate(const Config& c) {
   }
   for (std::size_t i = 0; i < store.epochs.size(); ++i) {
     const std::string key = fmt::format("[experiment].store_activations.epochs[{}]", i);
-    if (store.epochs[i] == 0 || store.epochs[i] > c.training.epochs) {
-      bad(key, fmt::format("an epoch in [1, {}] ([training].epochs)", c.training.epochs), store.epochs[i]);
+    if (store.epochs[i] == 0 || store.epochs[i] > c.total_epochs()) {
+      bad(key, fmt::format("an epoch in [1, {}] ([training].prefit_epochs + epochs)", c.total_epochs()),
+          store.epochs[i]);
     }
     if (i > 0 && store.epochs[i] <= store.epochs[i - 1]) {
       bad(key, fmt::format("greater than the epoch before it ({}): epochs ascending, each once", store.epochs[i - 1]),
@@ -623,7 +626,8 @@ nlohmann::json Config::to_json() const {
   if (data.dataset == "idx" || data.dataset == "csv") j["data"]["dataset"] = json{{data.dataset, data.path}};
   if (data.dataset == "csv") j["data"]["dataset"]["label_column"] = data.label_column;
   if (data.subset > 0) j["data"]["subset"] = data.subset;
-  // Only when set: the config records of runs without it stay as they were.
+  // Only when set: the config records of runs without them stay as they were.
+  if (training.prefit_epochs > 0) j["training"]["prefit_epochs"] = training.prefit_epochs;
   if (experiment.store_activations.enabled()) {
     j["experiment"]["store_activations"] = {{"layers", experiment.store_activations.layers},
                                             {"epochs", experiment.store_activations.epochs}};

@@ -49,9 +49,22 @@ double EpochTrainer::train_epoch(nn::Network<float>& network, const nn::AdamSpec
   for (std::size_t start = 0; start < n_train; start += m_batch) {
     const std::size_t n = std::min(m_batch, n_train - start);
     data::gather_batch(m_dataset, std::span(m_order).subspan(start, n), m_x.data(), m_y.data());
+    if (!m_labels.empty()) {
+      for (std::size_t i = 0; i < n; ++i) m_y[i] = m_labels[m_order[start + i]];
+    }
     loss_sum += static_cast<double>(network.train_batch(m_x.data(), m_y, n, adam)) * static_cast<double>(n);
   }
   return loss_sum / static_cast<double>(n_train);
+}
+
+std::vector<std::uint32_t> shuffled_train_labels(const data::Dataset& dataset, Rng& rng) {
+  std::vector<std::uint32_t> train_labels;
+  train_labels.reserve(dataset.train.size());
+  for (const std::uint32_t row : dataset.train) train_labels.push_back(dataset.y[row]);
+  rng.shuffle(std::span<std::uint32_t>(train_labels));
+  std::vector<std::uint32_t> labels = dataset.y;
+  for (std::size_t i = 0; i < dataset.train.size(); ++i) labels[dataset.train[i]] = train_labels[i];
+  return labels;
 }
 
 namespace {
@@ -114,7 +127,8 @@ struct Attempt {
 Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evaluator& evaluator,
                       std::size_t index, Rng& rng, RepetitionResult& result,
                       const ProgressFn& progress, Estimators& estimators, Pass& pass) {
-  const std::size_t epochs = config.training.epochs;
+  const std::size_t prefit = config.training.prefit_epochs;
+  const std::size_t epochs = prefit + config.training.epochs;
   const std::size_t batch = config.training.batch_size;
   const std::size_t d = dataset.n_features();
   nn::Network<float> network(config.network_spec(d, dataset.n_classes, dataset.image_shape), config.quant_spec(),
@@ -134,8 +148,10 @@ Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evalua
   }
 
   EpochTrainer trainer(dataset, batch);
+  if (prefit > 0) trainer.set_labels(shuffled_train_labels(dataset, rng));
 
   for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
+    if (epoch == prefit + 1) trainer.set_labels({});
     const double loss = trainer.train_epoch(network, config.training.adam, rng);
     if (!std::isfinite(loss)) {
       return {Outcome::Restart, fmt::format("non-finite training loss at epoch {}", epoch)};
@@ -180,7 +196,7 @@ Attempt train_attempt(const Config& config, const data::Dataset& dataset, Evalua
       }
       if (progress) progress(index, epoch);
     }
-    if (epoch >= config.experiment.restart_from_epoch &&
+    if (epoch >= prefit + config.experiment.restart_from_epoch &&
         eval.train_accuracy < config.experiment.restart_below) {
       return {Outcome::Restart, fmt::format("training accuracy {:.4f} < {} at epoch {}",
                                             eval.train_accuracy, config.experiment.restart_below, epoch)};

@@ -589,6 +589,9 @@ std::string run_description(const RunInfo& info) {
   if (!info.dataset.empty()) parts.push_back(info.dataset);
   if (!info.activation.empty()) parts.push_back(info.activation);
   if (info.bits > 0) parts.push_back(fmt::format("{} bits", info.bits));
+  if (info.prefit_epochs > 0) {
+    parts.push_back(fmt::format("epochs 1-{} prefitted on shuffled labels", info.prefit_epochs));
+  }
   std::string out = "run '" + info.name + "'";
   if (!parts.empty()) {
     out += " (";
@@ -627,8 +630,10 @@ std::vector<std::size_t> require_drawn(std::span<const int> epochs, const PlotOp
 }
 
 /// The epoch (x) axis over the drawn epochs [first, last].
+/// The epoch axis; with `prefit_epochs` > 0 (random-label prefitting) a dashed line marks
+/// the end of prefitting.
 void epoch_axis(std::ostream& gp, const PlotOptions& options, double first, double last,
-                int target_ticks = 5) {
+                int target_ticks = 5, int prefit_epochs = 0) {
   if (options.log_epochs) {
     gp << "set logscale x\nset xtics autofreq\nset format x \"%g\"\n"
        << fmt::format("set xrange [{}:{}]\n", num(std::max(first, 1.0)),
@@ -641,6 +646,12 @@ void epoch_axis(std::ostream& gp, const PlotOptions& options, double first, doub
                       num(std::max(nice_step((hi - lo) / target_ticks), 1.0)));
   }
   gp << "set xlabel \"Epoch\"\n";
+  if (prefit_epochs > 0 && prefit_epochs >= first && prefit_epochs < last) {
+    gp << fmt::format("set arrow 1990 from {0}, graph 0 to {0}, graph 1 nohead dt 2 lw 1.5 lc rgb \"#777777\" front\n"
+                      "set label 1990 \"random labels | true labels\" at {0}, graph 0.97 center front "
+                      "font \",9\" textcolor rgb \"#555555\"\n",
+                      prefit_epochs);
+  }
 }
 
 /// One entry of a legend drawn by hand (gnuplot's own key cannot span several panels).
@@ -878,7 +889,7 @@ FigureText mi_figure(const RunInfo& info, const RunSelection& selection, const M
   std::ostream& gp = script.body;
   title_line(gp, title, grid.width, grid.height);
   axes_style(gp);
-  epoch_axis(gp, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()]);
+  epoch_axis(gp, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()], 5, info.prefit_epochs);
   layer_legend(gp, info, mi, grid.width, grid.height);
   gp << "set style fill transparent solid 0.18 noborder\n"
      << "unset colorbox\n";
@@ -951,7 +962,7 @@ FigureText accuracy_figure(const RunInfo& info, const RunSelection& selection,
   std::ostream& gp = script.body;
   title_line(gp, title, grid.width, grid.height);
   axes_style(gp);
-  epoch_axis(gp, options, acc.epochs[drawn.front()], acc.epochs[drawn.back()], 4);
+  epoch_axis(gp, options, acc.epochs[drawn.front()], acc.epochs[drawn.back()], 4, info.prefit_epochs);
   set_box(gp, grid.cell(0, 0));
   gp << fmt::format("set ylabel \"Accuracy\"\nset yrange [{}:1]\n", num(std::max(0.0, y_low)))
      << "set key bottom right samplen 1.5 opaque box lc rgb \"#cccccc\"\n"
@@ -986,7 +997,7 @@ FigureText variance_figure(const RunInfo& info, const RunSelection& selection,
   std::ostream& gp = script.body;
   title_line(gp, title, grid.width, grid.height);
   axes_style(gp);
-  epoch_axis(gp, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()]);
+  epoch_axis(gp, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()], 5, info.prefit_epochs);
   layer_legend(gp, info, mi, grid.width, grid.height);
   const char* names[2] = {"(X;T)", "(T;Y)"};
   for (int panel = 0; panel < 2; ++panel) {
@@ -1061,7 +1072,7 @@ FigureText range_figure(const RunInfo& info, const RunSelection& selection,
   std::ostream& gp = script.body;
   title_line(gp, title, grid.width, grid.height);
   axes_style(gp);
-  epoch_axis(gp, options, ranges.epochs[drawn.front()], ranges.epochs[drawn.back()], 4);
+  epoch_axis(gp, options, ranges.epochs[drawn.front()], ranges.epochs[drawn.back()], 4, info.prefit_epochs);
   legend_row(gp,
              {{"mean minimum and maximum", "#404040", false},
               {"smallest minimum to largest maximum", "#808080", true}},

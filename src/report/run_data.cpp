@@ -123,6 +123,8 @@ RunInfo read_manifest(const std::filesystem::path& run_dir) {
     info.activation = get_or<std::string>(config.at("network"), "activation", "", where);
   if (config.contains("quantization"))
     info.bits = get_or<int>(config.at("quantization"), "bits", 0, where);
+  if (config.contains("training"))
+    info.prefit_epochs = get_or<int>(config.at("training"), "prefit_epochs", 0, where);
   info.n_samples = get_or<int>(dataset, "n_samples", 0, where);
   info.h_y = get_or<double>(dataset, "h_y", kMissing, where);
   if (info.n_samples > 0) info.h_x = std::log2(static_cast<double>(info.n_samples));

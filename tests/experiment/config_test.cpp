@@ -39,6 +39,18 @@ TEST(Config, EmptyFileGivesThePaperDefaults) {
   EXPECT_DOUBLE_EQ(c.training.adam.epsilon, 1e-7);
   EXPECT_EQ(c.training.batch_size, 256U);
   EXPECT_EQ(c.data.split_seed, 1000U);
+  EXPECT_EQ(c.total_epochs(), 8000U);
+  // Unset options stay out of the record, so older runs' configs still compare equal.
+  EXPECT_FALSE(c.to_json()["training"].contains("prefit_epochs"));
+}
+
+TEST(Config, PrefittingAddsItsEpochsBeforeTraining) {
+  const Config c = parse_config("[training]\nepochs = 8000\nprefit_epochs = 1000\n", "prefit.toml");
+  EXPECT_EQ(c.training.prefit_epochs, 1000U);
+  EXPECT_EQ(c.total_epochs(), 9000U);
+  EXPECT_EQ(c.to_json()["training"]["prefit_epochs"], 1000);
+  EXPECT_EQ(error_of("[training]\nprefit_epochs = -1\n"),
+            "test.toml: [training].prefit_epochs must be a non-negative integer, got integer -1");
 }
 
 TEST(Config, ErrorsNameFileKeyAndExpectedValue) {
@@ -62,7 +74,7 @@ TEST(Config, ErrorsNameFileKeyAndExpectedValue) {
 TEST(Config, UnknownKeysAreRejectedWithTheValidOnes) {
   EXPECT_EQ(error_of("[training]\nepoch = 5\n"),
             "test.toml: unknown key 'epoch' in [training]; valid keys: batch_size, beta1, beta2, "
-            "epochs, epsilon, learning_rate");
+            "epochs, epsilon, learning_rate, prefit_epochs");
   EXPECT_NE(error_of("colour = 1\n").find("unknown key 'colour' at the top level"), std::string::npos);
 }
 

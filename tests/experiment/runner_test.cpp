@@ -104,6 +104,45 @@ TEST(Runner, BadFitsAreRestartedAndCounted) {
   EXPECT_TRUE(r.mi.empty());
 }
 
+TEST(Runner, PrefittingTrainsOnShuffledLabelsFirstAndMeasuresAgainstTheTrueOnes) {
+  const data::Dataset d = load_dataset(short_config("tanh", 1));
+  Rng rng(7, 0);
+  const std::vector<std::uint32_t> shuffled = shuffled_train_labels(d, rng);
+  ASSERT_EQ(shuffled.size(), d.y.size());
+  std::size_t moved = 0;
+  std::array<std::size_t, 2> counts{}, true_counts{};
+  for (const std::uint32_t row : d.train) {
+    ++counts[shuffled[row]];
+    ++true_counts[d.y[row]];
+    moved += shuffled[row] != d.y[row] ? 1 : 0;
+  }
+  for (const std::uint32_t row : d.test) EXPECT_EQ(shuffled[row], d.y[row]);
+  EXPECT_EQ(counts, true_counts);      // same class counts ...
+  EXPECT_GT(moved, d.train.size() / 3);  // ... about half the labels changed
+
+  Config c = short_config("tanh", 60);
+  c.training.prefit_epochs = 40;
+  const RepetitionResult r = run_repetition(c, d, 1);
+  ASSERT_TRUE(r.ok) << r.message;
+  ASSERT_EQ(r.accuracy.size(), 100U);
+  EXPECT_EQ(r.accuracy.back().epoch, 100U);
+  EXPECT_EQ(r.mi.size(), 100U * 7U);
+  expect_exact_invariants(r, 7);
+
+  // The bad-fit rule counts from the end of prefitting: epoch 40 + 20.
+  Config bad = c;
+  bad.experiment.restart_from_epoch = 20;
+  bad.experiment.restart_below = 1.01;  // no attempt can pass
+  bad.experiment.max_restarts = 0;
+  const RepetitionResult failed = run_repetition(bad, d, 1);
+  ASSERT_EQ(failed.restart_reasons.size(), 1U);
+  EXPECT_NE(failed.restart_reasons[0].find("at epoch 60"), std::string::npos) << failed.restart_reasons[0];
+
+  // Same weights (drawn before the labels), other labels: the first epoch's loss differs.
+  const RepetitionResult plain = run_repetition(short_config("tanh", 1), d, 1);
+  EXPECT_NE(plain.accuracy[0].train_loss, r.accuracy[0].train_loss);
+}
+
 TEST(Evaluation, FastPathEqualsFullPathAtEveryEpoch) {
   for (const char* activation : {"tanh", "relu"}) {
     const Config c = short_config(activation, 1);

@@ -52,6 +52,9 @@ struct QuantizationConfig {
 
 struct TrainingConfig {
   std::size_t epochs = 8000;
+  /// Random-label prefitting: this many epochs on shuffled training labels come first
+  /// (runner.h); the run then has prefit_epochs + epochs epochs.
+  std::size_t prefit_epochs = 0;
   std::size_t batch_size = 256;
   nn::AdamSpec adam;
 };
@@ -60,7 +63,7 @@ struct TrainingConfig {
 /// RUN_DIR/activations/rep-NNNNNN.layer-L.csv (store.h). Empty lists: nothing stored.
 struct StoreActivationsConfig {
   std::vector<std::size_t> layers;  ///< information-plane layer indices, 1 = the first layer
-  std::vector<std::size_t> epochs;  ///< ascending, each in [1, training.epochs]
+  std::vector<std::size_t> epochs;  ///< ascending, each in [1, Config::total_epochs()]
   bool enabled() const { return !layers.empty(); }
 };
 
@@ -87,6 +90,8 @@ struct Config {
   TrainingConfig training;
   ExperimentConfig experiment;
 
+  /// Every epoch of a run: training.prefit_epochs + training.epochs.
+  std::size_t total_epochs() const { return training.prefit_epochs + training.epochs; }
   /// The network's layer specs for a data set with n_inputs features and n_classes classes;
   /// conv and maxpool layers see the input as the map `image_shape` ({channels, height,
   /// width}); without one, a square number of features is one channel of a square image.

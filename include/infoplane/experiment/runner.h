@@ -75,13 +75,22 @@ class EpochTrainer {
   /// epoch), trains on consecutive batches, and returns the mean loss over the samples.
   double train_epoch(nn::Network<float>& network, const nn::AdamSpec& adam, Rng& rng);
 
+  /// Trains on `labels` (one per sample of the data set, in its order) instead of the data
+  /// set's labels from now on; an empty vector restores the data set's.
+  void set_labels(std::vector<std::uint32_t> labels) { m_labels = std::move(labels); }
+
  private:
   const data::Dataset& m_dataset;
   std::size_t m_batch;
   std::vector<std::uint32_t> m_order;
   std::vector<float> m_x;
   std::vector<std::uint32_t> m_y;
+  std::vector<std::uint32_t> m_labels;  ///< empty: the data set's labels
 };
+
+/// The data set's labels with those of the training rows permuted among the training rows
+/// (random-label prefitting: same class counts, no relation to the inputs); test labels kept.
+std::vector<std::uint32_t> shuffled_train_labels(const data::Dataset& dataset, Rng& rng);
 
 /// Loads the configured data set and makes its split.
 data::Dataset load_dataset(const Config& config);
@@ -91,6 +100,12 @@ data::Dataset load_dataset(const Config& config);
 /// is abandoned and the repetition starts again with a fresh random stream (attempt a uses
 /// Rng(seed, a)), at most max_restarts times. Never throws for training failures: they are
 /// recorded in the result.
+///
+/// With training.prefit_epochs > 0 the first prefit_epochs epochs train on
+/// shuffled_train_labels (drawn once per attempt, after the network's weights) and
+/// training.epochs epochs on the true labels follow; all are recorded, numbered from 1,
+/// and accuracy and MI are always measured against the true labels. The bad-fit rule
+/// counts its epochs from the end of prefitting.
 ///
 /// Estimators other than "exact" see each layer's activations before quantization (layers
 /// >= 1). Those that need the run-wide range (binning with bounds=global) get a second pass:

@@ -45,6 +45,7 @@ struct RunInfo {
   std::string dataset;     ///< dataset.name, e.g. "szt"
   std::string activation;  ///< config.network.activation (hidden layers), may be empty
   int bits = 0;            ///< config.quantization.bits; 0 if not recorded
+  int prefit_epochs = 0;   ///< config.training.prefit_epochs: epochs 1..prefit_epochs used shuffled labels
   int n_samples = 0;       ///< samples the MI is computed over
   double h_x = kMissing;   ///< upper bound of I(X;T) in bits: H(X) = log2(n_samples)
   double h_y = kMissing;   ///< H(Y) in bits, the upper bound of I(T;Y)
