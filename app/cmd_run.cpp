@@ -31,16 +31,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-struct RunOptions {
-  std::string config;
-  std::string out;
-  std::optional<std::size_t> repetitions, epochs, threads, mi_every;
-  std::optional<std::uint64_t> seed;
-  std::string shard;
-  bool resume = false;
-  bool no_plot = false;
-};
-
 /// Progress on stderr: a redrawn bar on a terminal, a plain line every 10 s otherwise.
 class ProgressReporter {
  public:
@@ -170,14 +160,9 @@ void draw_plane(const fs::path& run_dir) {
   }
 }
 
-void run(const RunOptions& options) {
-  experiment::Config config = experiment::load_config(options.config);
-  if (options.repetitions) config.experiment.repetitions = *options.repetitions;
-  if (options.epochs) config.training.epochs = *options.epochs;
-  if (options.threads) config.experiment.threads = *options.threads;
-  if (options.mi_every) config.experiment.mi_every = *options.mi_every;
-  if (options.seed) config.experiment.seed = *options.seed;
-  experiment::validate(config);
+}  // namespace
+
+fs::path run_config(const experiment::Config& config, const RunOptions& options) {
   if (options.resume && options.out.empty()) {
     input_error("--resume: name the run directory to continue with --out DIR");
   }
@@ -343,7 +328,7 @@ void run(const RunOptions& options) {
   fmt::print("Run directory: {}\n", store.dir().string());
   fmt::print("{} of {} repetitions finished ({} restarts) in {:.1f} s on {} thread{}\n", n_ok, indices.size(),
              n_restarts, wall, threads, threads == 1 ? "" : "s");
-  if (n_ok == 0) return;
+  if (n_ok == 0) return store.dir();
   fmt::print("Exact information per layer in bits, mean over repetitions (first epoch -> peak -> final):\n");
   fmt::print("  {:<12} {:>26}   {:>26}\n", "layer", "I(X;T)", "I(T;Y)");
   for (std::size_t l = 0; l < n_layers; ++l) {
@@ -372,6 +357,20 @@ void run(const RunOptions& options) {
   fmt::print("Final accuracy, mean: train {:.4f}, test {:.4f}\n", train / static_cast<double>(n_ok),
              test / static_cast<double>(n_ok));
   if (!options.no_plot) draw_plane(store.dir());
+  return store.dir();
+}
+
+namespace {
+
+void run(const RunOptions& options) {
+  experiment::Config config = experiment::load_config(options.config);
+  if (options.repetitions) config.experiment.repetitions = *options.repetitions;
+  if (options.epochs) config.training.epochs = *options.epochs;
+  if (options.threads) config.experiment.threads = *options.threads;
+  if (options.mi_every) config.experiment.mi_every = *options.mi_every;
+  if (options.seed) config.experiment.seed = *options.seed;
+  experiment::validate(config);
+  run_config(config, options);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   infoplane::cli::add_merge_command(app);
   infoplane::cli::add_phases_command(app);
   infoplane::cli::add_compare_command(app);
+  infoplane::cli::add_reproduce_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,527 @@
+/// @brief Verdicts on the paper's findings from the suite's runs.
+#include "infoplane/report/verdicts.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "infoplane/common.h"
+#include "infoplane/report/aggregate.h"
+#include "infoplane/report/compare.h"
+
+namespace infoplane::report {
+
+std::string_view outcome_name(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::reproduced: return "reproduced";
+    case Outcome::not_reproduced: return "not reproduced";
+    case Outcome::inconclusive: return "inconclusive";
+    case Outcome::not_run: return "not run";
+  }
+  return "?";
+}
+
+RunEvidence::RunEvidence(RunLookup lookup, PhaseOptions options)
+    : m_lookup(std::move(lookup)), m_options(options) {}
+
+const RunEvidence::Run* RunEvidence::get(std::string_view experiment) {
+  auto it = m_runs.find(experiment);
+  if (it == m_runs.end()) {
+    std::optional<Run> run;
+    if (const auto dir = m_lookup(experiment)) {
+      run.emplace();
+      run->dir = *dir;
+      run->mi = read_run_mi(*dir, m_options.min_train_accuracy, "reproduce");
+      for (const MiSeries& s : run->mi.mi)
+        run->phases.push_back({s.estimator, detect_phases(run->mi.info, s, run->mi.selection.kept, m_options)});
+      if (std::filesystem::exists(*dir / "accuracy.csv")) run->accuracy = read_accuracy(*dir);
+      std::ifstream in(*dir / "manifest.json");
+      const nlohmann::json manifest = nlohmann::json::parse(in, nullptr, false);
+      if (manifest.is_object() && manifest.contains("repetitions") && manifest["repetitions"].is_array()) {
+        std::vector<double> walls;
+        for (const auto& r : manifest["repetitions"])
+          if (r.is_object() && r.contains("wall_seconds") && r["wall_seconds"].is_number())
+            walls.push_back(r["wall_seconds"].get<double>());
+        run->wall_seconds_per_repetition = moments(walls).mean;
+      }
+    }
+    it = m_runs.emplace(std::string(experiment), std::move(run)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+namespace {
+
+enum class Check { pass, fail, unclear };
+
+/// Collects the checks and sentences of one verdict.
+struct Checks {
+  std::vector<Check> results;
+  std::vector<std::string> sentences;
+  bool missing = false;
+
+  void add(Check c, std::string sentence) {
+    results.push_back(c);
+    sentences.push_back(std::move(sentence));
+  }
+  void add(bool ok, std::string sentence) { add(ok ? Check::pass : Check::fail, std::move(sentence)); }
+
+  Outcome outcome() const {
+    if (missing) return Outcome::not_run;
+    if (std::find(results.begin(), results.end(), Check::fail) != results.end()) return Outcome::not_reproduced;
+    if (std::find(results.begin(), results.end(), Check::unclear) != results.end()) return Outcome::inconclusive;
+    return results.empty() ? Outcome::not_run : Outcome::reproduced;
+  }
+  std::string text() const {
+    std::string out;
+    for (const std::string& s : sentences)
+      if (!s.empty()) out += (out.empty() ? "" : " ") + s;
+    return out;
+  }
+};
+
+/// The exact estimator's series of a run: "exact", else the first "exact:..." one.
+std::size_t exact_index(const RunEvidence::Run& run) {
+  for (std::size_t i = 0; i < run.mi.mi.size(); ++i)
+    if (run.mi.mi[i].estimator == "exact") return i;
+  for (std::size_t i = 0; i < run.mi.mi.size(); ++i)
+    if (run.mi.mi[i].estimator.starts_with("exact")) return i;
+  return 0;
+}
+
+/// The estimator with this bin count ("binning:30" or "binning:30,bounds=..."), if any.
+std::optional<std::size_t> binning_index(const RunEvidence::Run& run, int bins) {
+  const std::string prefix = fmt::format("binning:{}", bins);
+  for (std::size_t i = 0; i < run.mi.mi.size(); ++i) {
+    const std::string& e = run.mi.mi[i].estimator;
+    if (e == prefix || e.starts_with(prefix + ",")) return i;
+  }
+  return std::nullopt;
+}
+
+const std::vector<LayerPhases>& exact_phases(const RunEvidence::Run& run) {
+  return run.phases[exact_index(run)].layers;
+}
+
+bool is_output(const RunEvidence::Run& run, int layer) {
+  const LayerInfo* li = run.mi.info.layer(layer);
+  return li != nullptr ? li->name == "output" : layer == run.mi.info.layers.back().index;
+}
+
+std::vector<const LayerPhases*> hidden_layers(const RunEvidence::Run& run) {
+  std::vector<const LayerPhases*> out;
+  for (const LayerPhases& lp : exact_phases(run))
+    if (!is_output(run, lp.layer)) out.push_back(&lp);
+  return out;
+}
+
+const LayerPhases* output_layer(const RunEvidence::Run& run) {
+  for (const LayerPhases& lp : exact_phases(run))
+    if (is_output(run, lp.layer)) return &lp;
+  return nullptr;
+}
+
+Check phase_check(const PhaseResult& p, const PhaseOptions& options) {
+  if (p.detected) return Check::pass;
+  const bool near = std::isfinite(p.size) && p.size >= options.min_size && std::isfinite(p.p_value) &&
+                    p.p_value <= 4 * options.alpha;
+  return near ? Check::unclear : Check::fail;
+}
+
+/// The opposite check: the phase must be absent.
+Check absent_check(const PhaseResult& p, const PhaseOptions& options) {
+  switch (phase_check(p, options)) {
+    case Check::pass: return Check::fail;
+    case Check::fail: return Check::pass;
+    case Check::unclear: return Check::unclear;
+  }
+  return Check::unclear;
+}
+
+std::string describe(const PhaseResult& p) {
+  if (!p.has_data()) return "no data";
+  std::string s = fmt::format("{:.2f} bits", p.size);
+  if (std::isfinite(p.ci_low)) s += fmt::format(" [95% CI {:.2f}, {:.2f}]", p.ci_low, p.ci_high);
+  if (std::isfinite(p.p_value)) s += fmt::format(", p = {:.3f}", p.p_value);
+  s += fmt::format(", epochs {}-{}", p.onset_epoch, p.end_epoch);
+  return s + (p.detected ? ", detected" : ", not detected");
+}
+
+std::string runs_note(const RunEvidence::Run& run) {
+  const auto& sel = run.mi.selection;
+  const MiSeries& s = run.mi.mi[exact_index(run)];
+  return fmt::format("{} of {} repetitions, {} epochs", sel.kept.size(), sel.n_total(),
+                     s.epochs.empty() ? 0 : s.epochs.back());
+}
+
+/// The mean over kept repetitions of one layer's values at one epoch position.
+double mean_at(const RunEvidence::Run& run, std::size_t estimator, int layer, std::size_t epoch_pos, bool xt) {
+  const MiSeries& s = run.mi.mi[estimator];
+  const auto l = std::find(s.layers.begin(), s.layers.end(), layer);
+  if (l == s.layers.end() || epoch_pos >= s.epochs.size()) return kMissing;
+  const auto li = static_cast<std::size_t>(l - s.layers.begin());
+  std::vector<double> values;
+  for (const int rep : run.mi.selection.kept) {
+    const auto r = std::find(s.repetitions.begin(), s.repetitions.end(), rep);
+    if (r == s.repetitions.end()) continue;
+    const std::size_t at = s.at(static_cast<std::size_t>(r - s.repetitions.begin()), li, epoch_pos);
+    values.push_back(xt ? s.i_xt[at] : s.i_ty[at]);
+  }
+  return moments(values).mean;
+}
+
+double final_mean(const RunEvidence::Run& run, std::size_t estimator, int layer, bool xt) {
+  const MiSeries& s = run.mi.mi[estimator];
+  return s.epochs.empty() ? kMissing : mean_at(run, estimator, layer, s.epochs.size() - 1, xt);
+}
+
+/// Mean final test accuracy over the kept repetitions.
+double final_test_accuracy(const RunEvidence::Run& run) {
+  std::vector<double> values;
+  for (const RepetitionInfo& r : run.mi.info.repetitions)
+    if (std::find(run.mi.selection.kept.begin(), run.mi.selection.kept.end(), r.index) != run.mi.selection.kept.end())
+      values.push_back(r.final_test_accuracy);
+  return moments(values).mean;
+}
+
+/// Layers whose final mean I(X;T) is below H(X) by more than 0.01 bits: the ones an
+/// information plane can tell apart from the input.
+int distinguishable_layers(const RunEvidence::Run& run) {
+  int n = 0;
+  for (const LayerPhases& lp : exact_phases(run))
+    n += final_mean(run, exact_index(run), lp.layer, true) < run.mi.info.h_x - 0.01 ? 1 : 0;
+  return n;
+}
+
+struct Finding {
+  int number;
+  std::string claim;
+  std::string rule;
+};
+
+Verdict make_verdict(const Finding& f, std::string variant, std::vector<std::string> experiments, const Checks& c) {
+  Verdict v;
+  v.finding = f.number;
+  v.claim = f.claim;
+  v.rule = f.rule;
+  v.variant = std::move(variant);
+  v.experiments = std::move(experiments);
+  v.outcome = c.outcome();
+  v.evidence = c.missing ? "" : c.text();
+  return v;
+}
+
+/// Runs of the named experiments, or nullptr entries (and checks.missing) where absent.
+std::vector<const RunEvidence::Run*> runs_of(RunEvidence& ev, const std::vector<std::string>& names, Checks& checks) {
+  std::vector<const RunEvidence::Run*> runs;
+  for (const std::string& n : names) {
+    runs.push_back(ev.get(n));
+    if (runs.back() == nullptr) checks.missing = true;
+  }
+  return runs;
+}
+
+std::string net_name(std::string_view experiment) {
+  return experiment.find("tanh") != std::string_view::npos ? "tanh" : "relu";
+}
+
+}  // namespace
+
+std::vector<Verdict> paper_verdicts(RunEvidence& ev) {
+  const PhaseOptions& opt = ev.options();
+  std::vector<Verdict> out;
+
+  const Finding f1{1, "Fitting and compression phases both occur in the softmax output layer (tanh and relu).",
+                   "In each network the output layer's fitting (rise of I(T;Y)) and compression (drop of I(X;T) "
+                   "after its maximum) are detected."};
+  const Finding f2{2, "Fitting phase in the hidden layers, for tanh and relu.",
+                   "Fitting is detected in every hidden layer whose mean I(T;Y) at the first epoch is more than "
+                   "0.05 bits below H(Y) (layers already at H(Y) cannot fit), and there is at least one such layer."};
+  const Finding f3{3, "tanh: compression only in the last hidden layer; the other hidden layers stay almost constant.",
+                   "Compression is detected in the last hidden layer and in no other hidden layer."};
+  const Finding f4{4, "relu: no compression in the hidden layers.",
+                   "Compression is detected in no hidden layer."};
+  for (const auto& [suffix, variant] : {std::pair<std::string, std::string>{"", ""},
+                                        {"-reference", "reference code's range rules"}}) {
+    const std::vector<std::string> names{"szt-tanh-8bit" + suffix, "szt-relu-8bit" + suffix};
+    {
+      Checks c;
+      const auto runs = runs_of(ev, names, c);
+      for (std::size_t i = 0; i < runs.size() && !c.missing; ++i) {
+        const LayerPhases* o = output_layer(*runs[i]);
+        if (o == nullptr) continue;
+        c.add(phase_check(o->fitting, opt), fmt::format("{} output: fitting {};", net_name(names[i]), describe(o->fitting)));
+        c.add(phase_check(o->compression, opt),
+              fmt::format("compression {} ({}).", describe(o->compression), runs_note(*runs[i])));
+      }
+      out.push_back(make_verdict(f1, variant, names, c));
+    }
+    {
+      Checks c;
+      const auto runs = runs_of(ev, names, c);
+      for (std::size_t i = 0; i < runs.size() && !c.missing; ++i) {
+        std::string fitted, saturated;
+        int candidates = 0;
+        for (const LayerPhases* lp : hidden_layers(*runs[i])) {
+          const double first_ty = mean_at(*runs[i], exact_index(*runs[i]), lp->layer, 0, false);
+          if (first_ty >= runs[i]->mi.info.h_y - 0.05) {
+            saturated += (saturated.empty() ? "" : ", ") + lp->name;
+            continue;
+          }
+          ++candidates;
+          c.add(phase_check(lp->fitting, opt), "");
+          fitted += fmt::format("{}{} {}", fitted.empty() ? "" : "; ", lp->name, describe(lp->fitting));
+        }
+        if (candidates == 0) c.add(Check::fail, "");
+        c.sentences.back() = fmt::format("{}: fitting in {}{}.", net_name(names[i]),
+                                         fitted.empty() ? "no layer below H(Y)" : fitted,
+                                         saturated.empty() ? "" : "; at H(Y) from the start: " + saturated);
+      }
+      out.push_back(make_verdict(f2, variant, names, c));
+    }
+    {
+      Checks c;
+      const auto runs = runs_of(ev, {names[0]}, c);
+      if (!c.missing) {
+        const auto hidden = hidden_layers(*runs[0]);
+        std::string text;
+        for (std::size_t k = 0; k < hidden.size(); ++k) {
+          const bool last = k + 1 == hidden.size();
+          const PhaseResult& p = hidden[k]->compression;
+          c.add(last ? phase_check(p, opt) : absent_check(p, opt), "");
+          text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", hidden[k]->name, describe(p));
+        }
+        if (!hidden.empty()) c.sentences.back() = "tanh compression per hidden layer: " + text + ".";
+      }
+      out.push_back(make_verdict(f3, variant, {names[0]}, c));
+    }
+    {
+      Checks c;
+      const auto runs = runs_of(ev, {names[1]}, c);
+      if (!c.missing) {
+        std::string text;
+        for (const LayerPhases* lp : hidden_layers(*runs[0])) {
+          c.add(absent_check(lp->compression, opt), "");
+          text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", lp->name, describe(lp->compression));
+        }
+        if (!c.sentences.empty()) c.sentences.back() = "relu compression per hidden layer: " + text + ".";
+      }
+      out.push_back(make_verdict(f4, variant, {names[1]}, c));
+    }
+  }
+
+  {
+    const Finding f5{5, "MNIST 4x10 and Conv are too expressive: trivial information planes (maximal, constant) "
+                        "except the output layer.",
+                     "Every hidden layer's mean I(X;T) stays within 0.1 bits of H(X) = log2(70000) at every "
+                     "recorded epoch."};
+    const std::vector<std::string> names{"mnist-4x10-8bit", "mnist-conv-8bit"};
+    Checks c;
+    const auto runs = runs_of(ev, names, c);
+    for (std::size_t i = 0; i < runs.size() && !c.missing; ++i) {
+      const RunEvidence::Run& run = *runs[i];
+      double lowest = kMissing;
+      std::string lowest_layer;
+      for (const LayerPhases* lp : hidden_layers(run)) {
+        const MiSeries& s = run.mi.mi[exact_index(run)];
+        for (std::size_t e = 0; e < s.epochs.size(); ++e) {
+          const double v = mean_at(run, exact_index(run), lp->layer, e, true);
+          if (std::isfinite(v) && !(v >= lowest)) {
+            lowest = v;
+            lowest_layer = lp->name;
+          }
+        }
+      }
+      c.add(lowest >= run.mi.info.h_x - 0.1,
+            fmt::format("{}: lowest mean hidden-layer I(X;T) {:.3f} bits ({}) vs H(X) = {:.3f} ({}).", names[i],
+                        lowest, lowest_layer, run.mi.info.h_x, runs_note(run)));
+    }
+    out.push_back(make_verdict(f5, "", names, c));
+  }
+
+  {
+    const Finding f6{6, "MNIST Bottleneck-2: fitting in the output and the last three hidden layers, small "
+                        "compression in the relu layers around epoch 1500, accuracy about 90%.",
+                     "Fitting is detected in the output layer and the last three hidden layers; compression is "
+                     "detected in at least one relu hidden layer; the mean final test accuracy is in [0.85, 0.95]."};
+    Checks c;
+    const auto runs = runs_of(ev, {"mnist-bottleneck2-8bit"}, c);
+    if (!c.missing) {
+      const RunEvidence::Run& run = *runs[0];
+      const auto hidden = hidden_layers(run);
+      std::string fit;
+      std::vector<const LayerPhases*> fit_layers(hidden.end() - std::min<std::ptrdiff_t>(3, std::ssize(hidden)), hidden.end());
+      if (const LayerPhases* o = output_layer(run)) fit_layers.push_back(o);
+      for (const LayerPhases* lp : fit_layers) {
+        c.add(phase_check(lp->fitting, opt), "");
+        fit += fmt::format("{}{} {}", fit.empty() ? "" : "; ", lp->name, describe(lp->fitting));
+      }
+      c.sentences.back() = "Fitting: " + fit + ".";
+      std::string comp;
+      bool any = false;
+      for (const LayerPhases* lp : hidden) {
+        any |= lp->compression.detected;
+        if (lp->compression.detected) comp += fmt::format("{}{} {}", comp.empty() ? "" : "; ", lp->name, describe(lp->compression));
+      }
+      c.add(any, "Compression in hidden layers: " + (any ? comp : std::string("none detected")) + ".");
+      const double acc = final_test_accuracy(run);
+      c.add(acc >= 0.85 && acc <= 0.95, fmt::format("Final test accuracy {:.3f} ({}).", acc, runs_note(run)));
+    }
+    out.push_back(make_verdict(f6, "", {"mnist-bottleneck2-8bit"}, c));
+  }
+
+  {
+    const Finding f7{7, "4 bits: more layers distinguishable and slightly lower accuracy; 32 bits: MI near maximal.",
+                     "tanh at 4 bits has more layers with final I(X;T) below H(X) - 0.01 than at 8 bits; at 4 bits the "
+                     "mean final test accuracy is below that at 8 bits for tanh and relu; in the 32-bit (float) "
+                     "networks every hidden layer's final I(X;T) is within 0.5 bits of H(X)."};
+    const std::vector<std::string> names{"szt-tanh-4bit", "szt-tanh-8bit", "szt-relu-4bit", "szt-relu-8bit",
+                                         "szt-tanh-float-binning", "szt-relu-float-binning"};
+    Checks c;
+    const auto runs = runs_of(ev, names, c);
+    if (!c.missing) {
+      const int d4 = distinguishable_layers(*runs[0]), d8 = distinguishable_layers(*runs[1]);
+      c.add(d4 > d8, fmt::format("tanh: {} distinguishable layers at 4 bits, {} at 8 bits.", d4, d8));
+      for (std::size_t i : {0U, 2U}) {
+        const double a4 = final_test_accuracy(*runs[i]), a8 = final_test_accuracy(*runs[i + 1]);
+        c.add(a4 < a8, fmt::format("{} test accuracy {:.3f} at 4 bits vs {:.3f} at 8 bits.", net_name(names[i]), a4, a8));
+      }
+      for (std::size_t i : {4U, 5U}) {
+        const RunEvidence::Run& run = *runs[i];
+        double lowest = kMissing;
+        for (const LayerPhases* lp : hidden_layers(run)) lowest = std::fmin(lowest, final_mean(run, exact_index(run), lp->layer, true));
+        c.add(lowest >= run.mi.info.h_x - 0.5,
+              fmt::format("{} 32-bit: lowest final hidden-layer I(X;T) {:.3f} bits of {:.0f}.", net_name(names[i]),
+                          lowest, run.mi.info.h_x));
+      }
+    }
+    out.push_back(make_verdict(f7, "", names, c));
+  }
+
+  {
+    const Finding f8{8, "Binning: the estimated MI grows with the number of bins; relu with 30 bins breaks the "
+                        "data-processing inequality.",
+                     "In both float networks every layer's mean final I(X;T) is non-decreasing over 30, 100 and 256 "
+                     "bins; in the relu network the 30-bin estimate has I(X;T) of a layer above the layer before it "
+                     "in some (repetition, epoch) pairs."};
+    const std::vector<std::string> names{"szt-tanh-float-binning", "szt-relu-float-binning"};
+    Checks c;
+    const auto runs = runs_of(ev, names, c);
+    for (std::size_t i = 0; i < runs.size() && !c.missing; ++i) {
+      const RunEvidence::Run& run = *runs[i];
+      const auto b30 = binning_index(run, 30), b100 = binning_index(run, 100), b256 = binning_index(run, 256);
+      if (!b30 || !b100 || !b256) {
+        c.add(Check::unclear, fmt::format("{}: the run lacks 30/100/256-bin estimates.", names[i]));
+        continue;
+      }
+      bool grows = true;
+      double m30 = 0, m100 = 0, m256 = 0;
+      const auto hidden = hidden_layers(run);
+      for (const LayerPhases* lp : hidden) {
+        const double v30 = final_mean(run, *b30, lp->layer, true), v100 = final_mean(run, *b100, lp->layer, true),
+                     v256 = final_mean(run, *b256, lp->layer, true);
+        grows &= v30 <= v100 + 1e-9 && v100 <= v256 + 1e-9;
+        m30 += v30 / static_cast<double>(hidden.size());
+        m100 += v100 / static_cast<double>(hidden.size());
+        m256 += v256 / static_cast<double>(hidden.size());
+      }
+      c.add(grows, fmt::format("{}: mean final hidden-layer I(X;T) {:.2f} / {:.2f} / {:.2f} bits with 30 / 100 / 256 "
+                               "bins.", net_name(names[i]), m30, m100, m256));
+      if (net_name(names[i]) == "relu") {
+        CompareOptions co;
+        co.phases = ev.options();
+        double share = 0, excess = 0;
+        for (const LayerError& e : compare_estimators(run.mi, co)) {
+          if (e.estimator != run.mi.mi[*b30].estimator || !std::isfinite(e.dpi_xt_share)) continue;
+          share = std::max(share, e.dpi_xt_share);
+          excess = std::fmax(excess, e.dpi_xt_excess);
+        }
+        c.add(share > 0, fmt::format("relu, 30 bins: DPI of I(X;T) broken in up to {:.1f}% of (repetition, epoch) "
+                                     "pairs of a layer, by up to {:.2f} bits.", 100 * share, excess));
+      }
+    }
+    out.push_back(make_verdict(f8, "", names, c));
+  }
+
+  {
+    const Finding f9{9, "Speed: one SZT repetition takes minutes with the reference code; one Conv MNIST repetition "
+                        "more than 12 hours.",
+                     "infoplane: one SZT 8000-epoch repetition in under a minute, and one 3000-epoch Conv "
+                     "repetition (projected from the run) in under 12 hours."};
+    const std::vector<std::string> names{"szt-tanh-8bit", "mnist-conv-8bit"};
+    Checks c;
+    const auto runs = runs_of(ev, names, c);
+    if (!c.missing) {
+      const auto per_epoch = [&](const RunEvidence::Run& run) {
+        const MiSeries& s = run.mi.mi[exact_index(run)];
+        return run.wall_seconds_per_repetition / std::max(1, s.epochs.empty() ? 1 : s.epochs.back());
+      };
+      const double szt = per_epoch(*runs[0]) * 8000, conv = per_epoch(*runs[1]) * 3000;
+      c.add(szt < 60, fmt::format("SZT: {:.1f} s per 8000-epoch repetition (one core, exact MI every epoch).", szt));
+      c.add(conv < 12 * 3600.0, fmt::format("Conv: {:.1f} h per 3000-epoch repetition, projected.", conv / 3600));
+    }
+    out.push_back(make_verdict(f9, "", names, c));
+  }
+  return out;
+}
+
+std::vector<RangeLink> range_links(const RunEvidence::Run& run) {
+  std::vector<RangeLink> out;
+  if (!std::filesystem::exists(run.dir / "activation_range.csv")) return out;
+  const RangeSeries ranges = read_ranges(run.dir);
+  const RangeSummary rs = summarize_ranges(ranges, run.mi.selection.kept);
+  const std::size_t ex = exact_index(run);
+  const MiSeries& s = run.mi.mi[ex];
+  for (const LayerPhases* lp : hidden_layers(run)) {
+    const auto rl = std::find(rs.layers.begin(), rs.layers.end(), lp->layer);
+    if (rl == rs.layers.end()) continue;
+    const auto rli = static_cast<std::size_t>(rl - rs.layers.begin());
+    // Mean I(X;T) and mean range width at the MI's epochs.
+    std::vector<double> xt, width;
+    std::vector<int> epochs;
+    for (std::size_t e = 0; e < s.epochs.size(); ++e) {
+      const auto re = std::lower_bound(rs.epochs.begin(), rs.epochs.end(), s.epochs[e]);
+      if (re == rs.epochs.end() || *re != s.epochs[e]) continue;
+      const std::size_t at = rs.at(rli, static_cast<std::size_t>(re - rs.epochs.begin()));
+      const double w = rs.max[at].mean - rs.min[at].mean;
+      const double v = mean_at(run, ex, lp->layer, e, true);
+      if (!std::isfinite(w) || !std::isfinite(v)) continue;
+      xt.push_back(v);
+      width.push_back(w);
+      epochs.push_back(s.epochs[e]);
+    }
+    if (xt.empty()) continue;
+    const std::size_t peak = static_cast<std::size_t>(std::max_element(xt.begin(), xt.end()) - xt.begin());
+    RangeLink link;
+    link.layer = lp->layer;
+    link.name = lp->name;
+    link.peak_epoch = epochs[peak];
+    link.peak_xt = xt[peak];
+    link.final_xt = xt.back();
+    link.peak_width = width[peak];
+    link.final_width = width.back();
+    const std::size_t n = xt.size() - peak;
+    if (n >= 3) {
+      double mx = 0, mw = 0;
+      for (std::size_t i = peak; i < xt.size(); ++i) {
+        mx += xt[i] / static_cast<double>(n);
+        mw += width[i] / static_cast<double>(n);
+      }
+      double sxy = 0, sxx = 0, syy = 0;
+      for (std::size_t i = peak; i < xt.size(); ++i) {
+        sxy += (xt[i] - mx) * (width[i] - mw);
+        sxx += (xt[i] - mx) * (xt[i] - mx);
+        syy += (width[i] - mw) * (width[i] - mw);
+      }
+      link.correlation = sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : kMissing;
+    }
+    out.push_back(std::move(link));
+  }
+  return out;
+}
+
+}  // namespace infoplane::report
