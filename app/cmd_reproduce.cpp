@@ -210,10 +210,10 @@ void reproduce(const ReproduceOptions& options) {
         const fs::path dir = out / std::string(name);
         for (const report::ReportEntry& e : input.entries)
           if (e.name == name) return e.status == "complete" ? std::optional<fs::path>(dir) : std::nullopt;
-        // Experiments not selected this time count if they finished before with this config.
-        const experiment::Config config =
-            experiment::suite_config(experiment::find_suite_experiment(name), experiments_dir, options.quick);
+        // Experiments not selected this time count if they finished before with their config.
         try {
+          const experiment::Config config =
+              experiment::suite_config(experiment::find_suite_experiment(name), experiments_dir, options.quick);
           return run_state(dir, config) == "complete" ? std::optional<fs::path>(dir) : std::nullopt;
         } catch (const InputError&) {
           return std::nullopt;

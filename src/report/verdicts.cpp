@@ -508,16 +508,20 @@ std::vector<RangeLink> range_links(const RunEvidence::Run& run) {
     if (n >= 3) {
       double mx = 0, mw = 0;
       for (std::size_t i = peak; i < xt.size(); ++i) {
-        mx += xt[i] / static_cast<double>(n);
-        mw += width[i] / static_cast<double>(n);
+        mx += xt[i];
+        mw += width[i];
       }
+      mx /= static_cast<double>(n);
+      mw /= static_cast<double>(n);
       double sxy = 0, sxx = 0, syy = 0;
       for (std::size_t i = peak; i < xt.size(); ++i) {
         sxy += (xt[i] - mx) * (width[i] - mw);
         sxx += (xt[i] - mx) * (xt[i] - mx);
         syy += (width[i] - mw) * (width[i] - mw);
       }
-      link.correlation = sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : kMissing;
+      // A curve constant up to rounding has no correlation.
+      const double tiny = 1e-20 * static_cast<double>(n);
+      link.correlation = sxx > tiny && syy > tiny ? sxy / std::sqrt(sxx * syy) : kMissing;
     }
     out.push_back(std::move(link));
   }

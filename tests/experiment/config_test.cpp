@@ -22,7 +22,7 @@ TEST(Config, ShippedExperimentsParse) {
   EXPECT_EQ(tanh.name, "szt-tanh-8bit");
   EXPECT_EQ(tanh.network.activation, "tanh");
   EXPECT_EQ(tanh.training.epochs, 8000U);
-  EXPECT_EQ(tanh.experiment.repetitions, 10U);
+  EXPECT_EQ(tanh.experiment.repetitions, 50U);
   EXPECT_EQ(tanh.quantization.bits, 8);
   const Config relu = load_config(std::filesystem::path(INFOPLANE_DATA_DIR) / ".." / "experiments" / "szt-relu-8bit.toml");
   EXPECT_EQ(relu.network.activation, "relu");
