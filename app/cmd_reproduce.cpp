@@ -3,6 +3,7 @@
 /// with the verdicts on the paper's findings.
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -54,22 +55,22 @@ std::vector<const experiment::SuiteExperiment*> selection(const std::vector<std:
   return out;
 }
 
-/// "complete" if RUN_DIR holds a finished run of `config`; "partial" if it holds an
-/// unfinished one; "" if there is none. Throws InputError if it holds another config's run.
-std::string run_state(const fs::path& run_dir, const experiment::Config& config) {
+/// What RUN_DIR holds for `config`: "complete" (a finished run of it), "partial" (an
+/// unfinished one), "other" (a run of another config) or "" (no run).
+std::string match_state(const fs::path& run_dir, const experiment::Config& config, std::string* difference = nullptr) {
   const fs::path manifest_path = run_dir / "manifest.json";
   if (!fs::exists(manifest_path)) return "";
   std::ifstream in(manifest_path);
   const nlohmann::json manifest = nlohmann::json::parse(in, nullptr, false);
   if (!manifest.is_object() || !manifest.contains("config")) {
-    input_error("{}: not a run manifest; remove the folder or choose another --out", manifest_path.string());
+    if (difference != nullptr) *difference = "not a run manifest";
+    return "other";
   }
   const std::string diff = experiment::json_difference(experiment::result_config(manifest["config"]),
                                                        experiment::result_config(config.to_json()));
   if (!diff.empty()) {
-    input_error("{}: holds a run of another config ({}, run vs now); choose another --out (a --quick run "
-                "and a full one need separate folders) or remove it",
-                run_dir.string(), diff);
+    if (difference != nullptr) *difference = diff + ", run vs now";
+    return "other";
   }
   return manifest.value("status", "") == "complete" ? "complete" : "partial";
 }
@@ -116,10 +117,10 @@ void list(const std::vector<const experiment::SuiteExperiment*>& chosen, const R
     total += projected;
     std::string figures;
     for (const std::string& f : e->figures) figures += (figures.empty() ? "" : ",") + f;
-    std::string state = run_state(out / e->name, config);
+    const std::string state = match_state(out / e->name, config);
     fmt::print("{:<26} {:<16} {:>13} {:>10.1f} {:>11}  {}\n", e->name, figures.empty() ? "-" : figures,
                fmt::format("{} x {}", config.experiment.repetitions, config.total_epochs()), per_rep,
-               experiment::format_duration(projected), state.empty() ? "not run" : state);
+               experiment::format_duration(projected), state.empty() ? "not run" : state == "other" ? "another config" : state);
   }
   fmt::print("Total projected: {} on {} thread(s) (measured now: a short repetition of each, scaled).\n",
              experiment::format_duration(total), experiment::resolve_threads(options.threads, 1000));
@@ -151,40 +152,68 @@ void reproduce(const ReproduceOptions& options) {
   fs::create_directories(report_dir);
 
   report::ReportInput input;
-  input.quick = options.quick;
   input.command = "infoplane reproduce";
+  input.runs_dir = out.generic_string();
   for (const std::string& e : options.experiments) input.command += " " + e;
   if (options.quick) input.command += " --quick";
   input.machine = fmt::format("{} cores, infoplane {} ({})", std::thread::hardware_concurrency(), k_version,
                               k_git_commit);
+  // Run the chosen experiments: a finished full-size run is always kept; else the run of
+  // this mode (full or --quick) is kept, resumed or started.
   std::vector<std::string> failures;
   for (const experiment::SuiteExperiment* e : chosen) {
-    const experiment::Config config = experiment::suite_config(*e, experiments_dir, options.quick);
     const fs::path run_dir = out / e->name;
-    const experiment::Config full = experiment::suite_config(*e, experiments_dir, false);
-    report::ReportEntry entry{e->name, e->title, e->group, e->figures, "not run",
-                              config.experiment.repetitions, config.training.epochs, config.training.prefit_epochs,
-                              full.experiment.repetitions, full.training.epochs, report::kMissing, {}};
     try {
-      std::string state = run_state(run_dir, config);
-      if (state == "complete") {
+      const experiment::Config config = experiment::suite_config(*e, experiments_dir, options.quick);
+      const experiment::Config full = experiment::suite_config(*e, experiments_dir, false);
+      std::string difference;
+      const std::string state = match_state(run_dir, config, &difference);
+      if (match_state(run_dir, full) == "complete" || state == "complete") {
         fmt::print(stderr, "infoplane: {}: finished before, kept ({})\n", e->name, run_dir.string());
-      } else if (!options.report_only) {
-        fmt::print(stderr, "infoplane: {}: {} ({})\n", e->name, state.empty() ? "running" : "resuming",
-                   run_dir.string());
-        RunOptions run;
-        run.config = (experiments_dir / (e->name + ".toml")).string();
-        run.out = run_dir.string();
-        run.resume = !state.empty();
-        run.no_plot = true;
-        experiment::Config threaded = config;
-        if (options.threads > 0) threaded.experiment.threads = options.threads;
-        run_config(threaded, run);
-        state = run_state(run_dir, config);
+        continue;
       }
-      if (state == "complete") {
-        entry.status = "complete";
-        if (options.quick) {
+      if (state == "other") {
+        input_error("{}: holds a run of another config ({}); choose another --out or remove it", run_dir.string(),
+                    difference);
+      }
+      if (options.report_only) continue;
+      fmt::print(stderr, "infoplane: {}: {} ({})\n", e->name, state.empty() ? "running" : "resuming",
+                 run_dir.string());
+      RunOptions run;
+      run.config = (experiments_dir / (e->name + ".toml")).string();
+      run.out = run_dir.string();
+      run.resume = !state.empty();
+      run.no_plot = true;
+      experiment::Config threaded = config;
+      if (options.threads > 0) threaded.experiment.threads = options.threads;
+      run_config(threaded, run);
+    } catch (const InputError& err) {
+      failures.push_back(fmt::format("{}: {}", e->name, err.what()));
+      fmt::print(stderr, "infoplane: error: {}: {}\n", e->name, err.what());
+    }
+  }
+
+  // The report covers every experiment of the suite with a finished run in the folder:
+  // the full-size one, else the --quick one.
+  std::map<std::string, fs::path, std::less<>> finished;
+  for (const experiment::SuiteExperiment& e : experiment::paper_suite()) {
+    const fs::path run_dir = out / e.name;
+    report::ReportEntry entry{e.name, e.title, e.group, e.figures, "not run", 0, 0, 0, 0, 0, report::kMissing, {}};
+    try {
+      const experiment::Config full = experiment::suite_config(e, experiments_dir, false);
+      const experiment::Config quick = experiment::suite_config(e, experiments_dir, true);
+      entry.paper_repetitions = full.experiment.repetitions;
+      entry.paper_epochs = full.training.epochs;
+      const std::string full_state = match_state(run_dir, full), quick_state = match_state(run_dir, quick);
+      const bool is_full = full_state == "complete";
+      if (is_full || quick_state == "complete") {
+        const experiment::Config& config = is_full ? full : quick;
+        entry.status = is_full ? "complete" : "complete (quick)";
+        entry.quick = !is_full;
+        entry.repetitions = config.experiment.repetitions;
+        entry.epochs = config.training.epochs;
+        entry.prefit_epochs = config.training.prefit_epochs;
+        if (entry.quick) {
           entry.projected_full_seconds = experiment::projected_seconds(
               full, experiment::probe_seconds_per_repetition(full), options.threads);
         }
@@ -193,13 +222,12 @@ void reproduce(const ReproduceOptions& options) {
           if (report_dir != out) copy_into(image, report_dir / shown);
           entry.images.emplace_back(shown, caption_of(image));
         }
-      } else if (!state.empty()) {
+        finished.emplace(e.name, run_dir);
+      } else if (full_state == "partial" || quick_state == "partial") {
         entry.status = "unfinished (continue with the same command)";
       }
     } catch (const InputError& err) {
       entry.status = fmt::format("failed: {}", err.what());
-      failures.push_back(fmt::format("{}: {}", e->name, err.what()));
-      fmt::print(stderr, "infoplane: error: {}: {}\n", e->name, err.what());
     }
     input.entries.push_back(std::move(entry));
   }
@@ -207,17 +235,8 @@ void reproduce(const ReproduceOptions& options) {
   report::PhaseOptions phase_options;
   report::RunEvidence evidence(
       [&](std::string_view name) -> std::optional<fs::path> {
-        const fs::path dir = out / std::string(name);
-        for (const report::ReportEntry& e : input.entries)
-          if (e.name == name) return e.status == "complete" ? std::optional<fs::path>(dir) : std::nullopt;
-        // Experiments not selected this time count if they finished before with their config.
-        try {
-          const experiment::Config config =
-              experiment::suite_config(experiment::find_suite_experiment(name), experiments_dir, options.quick);
-          return run_state(dir, config) == "complete" ? std::optional<fs::path>(dir) : std::nullopt;
-        } catch (const InputError&) {
-          return std::nullopt;
-        }
+        const auto it = finished.find(name);
+        return it == finished.end() ? std::nullopt : std::optional<fs::path>(it->second);
       },
       phase_options);
   for (const report::ReportEntry& e : input.entries) {

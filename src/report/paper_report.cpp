@@ -147,18 +147,21 @@ void accuracy_section(std::string& md, const ReportInput& input, RunEvidence& ev
   md += "\n";
 }
 
-void experiment_section(std::string& md, const ReportEntry& e, RunEvidence& evidence, bool quick) {
+void experiment_section(std::string& md, const ReportEntry& e, RunEvidence& evidence) {
   md += fmt::format("### `{}`: {} ({})\n\n", e.name, e.title, figures_text(e.figures));
   const std::string prefit = e.prefit_epochs > 0 ? fmt::format(" after {} prefit epochs", e.prefit_epochs) : "";
+  const RunEvidence::Run* run = evidence.get(e.name);
+  if (run == nullptr) {
+    md += fmt::format("{} (the paper's size: {} x {} epochs).\n\n", e.status, e.paper_repetitions, e.paper_epochs);
+    return;
+  }
   md += fmt::format("{} repetitions x {} epochs{}", e.repetitions, e.epochs, prefit);
-  if (quick && (e.repetitions != e.paper_repetitions || e.epochs != e.paper_epochs))
+  if (e.quick)
     md += fmt::format(" (quick; the paper's size is {} x {}, projected {} on this machine)", e.paper_repetitions,
                       e.paper_epochs, experiment::format_duration(e.projected_full_seconds));
   md += fmt::format(". Status: {}.\n\n", e.status);
   for (const auto& [image, caption] : e.images)
     md += fmt::format("![{}]({})\n\n*{}*\n\n", image.stem().string(), image.generic_string(), caption);
-  const RunEvidence::Run* run = evidence.get(e.name);
-  if (run == nullptr) return;
   const EstimatorPhases* phases = exact_of(*run);
   if (phases == nullptr) return;
   md += fmt::format("Phases of the `{}` estimate (report/phases: detected when at least {} bits with bootstrap "
@@ -175,18 +178,22 @@ void experiment_section(std::string& md, const ReportEntry& e, RunEvidence& evid
 std::string paper_report_markdown(const ReportInput& input, RunEvidence& evidence,
                                   const std::vector<Verdict>& verdicts) {
   std::string md = "# Information Bottleneck: Exact Analysis of (Quantized) Neural Networks, reproduced\n\n";
-  md += fmt::format("The experiments of Lorenzen, Igel & Nielsen (ICLR 2022), run with infoplane: `{}` on {}.\n\n",
-                    input.command, input.machine);
-  if (input.quick) {
-    md += "> **Quick run.** Repetitions and epochs are scaled down (see each experiment) so that the whole suite "
-          "runs in minutes; the verdicts rest on these small runs and may differ from the full-size ones. Run "
-          "without `--quick` for the paper's sizes.\n\n";
+  md += fmt::format("The experiments of Lorenzen, Igel & Nielsen (ICLR 2022), run with infoplane. This report covers "
+                    "every experiment with a finished run in `{}`; it was last written by `{}` on {}.\n\n",
+                    input.runs_dir, input.command, input.machine);
+  std::string quick;
+  for (const ReportEntry& e : input.entries)
+    if (e.quick) quick += (quick.empty() ? "`" : ", `") + e.name + "`";
+  if (!quick.empty()) {
+    md += "> **Quick runs:** " + quick + ". Their repetitions and epochs are scaled down (`--quick`, see each "
+          "experiment) so that they run in minutes; verdicts resting on them may differ from full-size runs. "
+          "Run without `--quick` for the paper's sizes.\n\n";
   }
   verdict_section(md, verdicts);
   range_rule_section(md, evidence, verdicts);
   accuracy_section(md, input, evidence);
   md += "## Experiments\n\n";
-  for (const ReportEntry& e : input.entries) experiment_section(md, e, evidence, input.quick);
+  for (const ReportEntry& e : input.entries) experiment_section(md, e, evidence);
   return md;
 }
 

@@ -56,7 +56,7 @@ TEST(ReproduceCli, RunsReportsAndKeepsFinishedRuns) {
   std::ofstream(experiments / "szt-tanh-8bit.toml", std::ios::app) << "seed = 5\n";
   const auto other = run_cli(args);
   EXPECT_EQ(other.exit_code, 2);
-  EXPECT_NE(other.err.find("holds a run of another config (experiment.seed: 0 vs 5"), std::string::npos)
+  EXPECT_NE(other.err.find("holds a run of another config (experiment.seed: 0 vs 5, run vs now)"), std::string::npos)
       << other.err;
   EXPECT_EQ(slurp(out / "szt-tanh-8bit" / "mi.csv"), mi_before);
 }

@@ -17,7 +17,8 @@ struct ReportEntry {
   std::string title;
   std::string group;                 ///< "main", "appendix", "robustness"
   std::vector<std::string> figures;  ///< the paper's figures it makes
-  std::string status;                ///< "complete", "not run", or what went wrong
+  std::string status;                ///< "complete", "complete (quick)", "not run", or what went wrong
+  bool quick = false;                ///< the run is a --quick one
   std::size_t repetitions = 0;       ///< as run (after --quick)
   std::size_t epochs = 0;            ///< training epochs as run (prefit epochs not included)
   std::size_t prefit_epochs = 0;
@@ -30,7 +31,7 @@ struct ReportEntry {
 
 struct ReportInput {
   std::string command;     ///< how the report was made, shown at the top
-  bool quick = false;
+  std::string runs_dir;    ///< the folder of the run directories
   std::string machine;     ///< e.g. "2 cores"
   std::vector<ReportEntry> entries;
 };
