@@ -163,6 +163,7 @@ void draw_plane(const fs::path& run_dir) {
 }  // namespace
 
 fs::path run_config(const experiment::Config& config, const RunOptions& options) {
+  for (const std::string& warning : config.warnings) fmt::print(stderr, "infoplane: warning: {}\n", warning);
   if (options.resume && options.out.empty()) {
     input_error("--resume: name the run directory to continue with --out DIR");
   }

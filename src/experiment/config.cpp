@@ -298,6 +298,21 @@ Config parse_config(const std::string& text, const std::filesystem::path& origin
   data.read("split_seed", config.data.split_seed, "a non-negative integer");
   data.read("subset", config.data.subset, "a non-negative integer (0 = all samples)");
   data.reject_unknown();
+  // Keys that are valid but do nothing with this data set: said, not rejected.
+  const auto given = [&](const char* key) { return root["data"][key].node() != nullptr; };
+  const bool official_split = config.data.dataset == "mnist" || config.data.dataset == "idx";
+  for (const char* key : {"test_fraction", "split_seed"}) {
+    if (official_split && given(key)) {
+      config.warnings.push_back(fmt::format("{}: [data].{} has no effect with dataset \"{}\": it has an official "
+                                            "train/test split",
+                                            origin, key, config.data.dataset));
+    }
+  }
+  if (config.data.dataset != "szt" && given("labels")) {
+    config.warnings.push_back(fmt::format("{}: [data].labels has no effect with dataset \"{}\": it replaces the "
+                                          "SZT labels only",
+                                          origin, config.data.dataset));
+  }
 
   TableReader network(section(root, "network", origin), "network", origin);
   network.read("architecture", config.network.architecture,

@@ -44,6 +44,16 @@ TEST(Config, EmptyFileGivesThePaperDefaults) {
   EXPECT_FALSE(c.to_json()["training"].contains("prefit_epochs"));
 }
 
+TEST(Config, KeysWithoutEffectAreSaid) {
+  const Config mnist = parse_config("[data]\ndataset = \"mnist\"\ntest_fraction = 0.3\nlabels = \"y.txt\"\n", "m.toml");
+  ASSERT_EQ(mnist.warnings.size(), 2U);
+  EXPECT_EQ(mnist.warnings[0],
+            "m.toml: [data].test_fraction has no effect with dataset \"mnist\": it has an official train/test split");
+  EXPECT_EQ(mnist.warnings[1], "m.toml: [data].labels has no effect with dataset \"mnist\": it replaces the SZT "
+                               "labels only");
+  EXPECT_TRUE(parse_config("[data]\ntest_fraction = 0.3\n", "szt.toml").warnings.empty());
+}
+
 TEST(Config, PrefittingAddsItsEpochsBeforeTraining) {
   const Config c = parse_config("[training]\nepochs = 8000\nprefit_epochs = 1000\n", "prefit.toml");
   EXPECT_EQ(c.training.prefit_epochs, 1000U);

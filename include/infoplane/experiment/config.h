@@ -84,6 +84,9 @@ struct ExperimentConfig {
 struct Config {
   std::string name = "experiment";
   std::filesystem::path source;  ///< the file it was read from (for messages)
+  /// Valid keys that have no effect here (e.g. test_fraction with MNIST's official split),
+  /// one message each, for the caller to print.
+  std::vector<std::string> warnings;
   DataConfig data;
   NetworkConfig network;
   QuantizationConfig quantization;
