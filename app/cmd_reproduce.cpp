@@ -87,7 +87,7 @@ std::string caption_of(const fs::path& image) {
 /// Draws the experiment's figures into RUN_DIR/figures; returns the PNG files.
 std::vector<fs::path> draw(const fs::path& run_dir, const experiment::Config& config) {
   report::PlotOptions options;
-  options.figures = {report::Figure::plane, report::Figure::variance, report::Figure::accuracy};
+  options.figures = {report::Figure::plane, report::Figure::mi, report::Figure::accuracy};
   if (config.network.activation == "relu" && config.data.dataset == "szt") {
     options.figures.push_back(report::Figure::range);
   }
