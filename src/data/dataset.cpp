@@ -4,6 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#ifdef __AVX512F__
+#include <immintrin.h>
+#endif
 
 #include "infoplane/common.h"
 #include "infoplane/random.h"
@@ -36,10 +40,74 @@ std::filesystem::path data_dir() {
   return INFOPLANE_DATA_DIR;
 }
 
+namespace {
+
+/// gather_batch from the pixel bytes: each value is float(byte) * scale, as the loader
+/// made x.
+void gather_bytes(const Dataset& dataset, std::span<const std::uint32_t> rows, float* x_out) {
+  const std::size_t n = rows.size();
+  const std::size_t d = dataset.n_features();
+  const float scale = dataset.x_byte_scale;
+  constexpr std::size_t k_tile = 16;
+  const std::size_t n_tiled = n - n % k_tile;
+  const std::uint8_t* bytes = dataset.x_bytes.data();
+  for (std::size_t r0 = 0; r0 < n_tiled; r0 += k_tile) {
+    const std::uint8_t* src[k_tile];
+    for (std::size_t k = 0; k < k_tile; ++k) src[k] = bytes + static_cast<std::size_t>(rows[r0 + k]) * d;
+    std::size_t f0 = 0;
+#ifdef __AVX512F__
+    // The rows are scattered in memory: the next tile's rows are fetched while this one is
+    // transposed.
+    const std::size_t r_next = r0 + k_tile < n_tiled ? r0 + k_tile : r0;
+    const std::uint8_t* next[k_tile];
+    for (std::size_t k = 0; k < k_tile; ++k) next[k] = bytes + static_cast<std::size_t>(rows[r_next + k]) * d;
+    // Tiles of 16 samples x 16 features: transposed as bytes (four rounds of interleaving
+    // rows i and i + 8, each moving one bit of the column index into the row index), then
+    // widened to float and scaled, one cache line per feature.
+    const __m512 scale16 = _mm512_set1_ps(scale);
+    for (; f0 + k_tile <= d; f0 += k_tile) {
+      if (f0 % 64 == 0) {
+        for (std::size_t k = 0; k < k_tile; ++k) _mm_prefetch(reinterpret_cast<const char*>(next[k] + f0), _MM_HINT_T0);
+      }
+      __m128i v[k_tile];
+      for (std::size_t k = 0; k < k_tile; ++k) v[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src[k] + f0));
+      for (int round = 0; round < 4; ++round) {
+        __m128i t[k_tile];
+        for (std::size_t i = 0; i < 8; ++i) {
+          t[2 * i] = _mm_unpacklo_epi8(v[i], v[i + 8]);
+          t[2 * i + 1] = _mm_unpackhi_epi8(v[i], v[i + 8]);
+        }
+        for (std::size_t i = 0; i < k_tile; ++i) v[i] = t[i];
+      }
+      for (std::size_t f = 0; f < k_tile; ++f) {
+        const __m512 values = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(v[f])), scale16);
+        _mm512_storeu_ps(x_out + (f0 + f) * n + r0, values);
+      }
+    }
+    for (std::size_t k = 0; k < k_tile; ++k) _mm_prefetch(reinterpret_cast<const char*>(next[k] + d - 1), _MM_HINT_T0);
+#endif
+    for (std::size_t f = f0; f < d; ++f) {
+      float* out = x_out + f * n + r0;
+      for (std::size_t k = 0; k < k_tile; ++k) out[k] = static_cast<float>(src[k][f]) * scale;
+    }
+  }
+  for (std::size_t r = n_tiled; r < n; ++r) {
+    const std::uint8_t* src = bytes + static_cast<std::size_t>(rows[r]) * d;
+    for (std::size_t f = 0; f < d; ++f) x_out[f * n + r] = static_cast<float>(src[f]) * scale;
+  }
+}
+
+}  // namespace
+
 void gather_batch(const Dataset& dataset, std::span<const std::uint32_t> rows, float* x_out,
                   std::uint32_t* y_out) {
   const std::size_t n = rows.size();
   const std::size_t d = dataset.n_features();
+  for (std::size_t r = 0; r < n; ++r) y_out[r] = dataset.y[rows[r]];
+  if (!dataset.x_bytes.empty() && dataset.x_bytes.size() == static_cast<std::size_t>(dataset.x.size())) {
+    gather_bytes(dataset, rows, x_out);
+    return;
+  }
   // Tiles of 16 samples: each source row is read in order and each feature's 16 values
   // fill one cache line of the output, instead of one scattered write per value.
   constexpr std::size_t k_tile = 16;
@@ -56,7 +124,6 @@ void gather_batch(const Dataset& dataset, std::span<const std::uint32_t> rows, f
     const float* src = dataset.x.data() + static_cast<std::size_t>(rows[r]) * d;
     for (std::size_t f = 0; f < d; ++f) x_out[f * n + r] = src[f];
   }
-  for (std::size_t r = 0; r < n; ++r) y_out[r] = dataset.y[rows[r]];
 }
 
 double label_entropy_bits(const Dataset& dataset) {

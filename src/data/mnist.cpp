@@ -75,16 +75,18 @@ Dataset load_idx_dataset(const std::filesystem::path& dir, const std::string& na
   const std::size_t channels = shape.size() == 3 ? shape[2] : 1;
   const std::size_t height = shape.size() >= 2 ? shape[0] : 1;
   const std::size_t width = shape.size() >= 2 ? shape[1] : shape[0];
+  dataset.x_bytes.resize(n * d);
+  dataset.x_byte_scale = k_scale;
   auto copy = [&](const IdxArray& images, std::size_t first_row) {
     const std::size_t rows = images.dims[0];
     for (std::size_t i = 0; i < rows; ++i) {
       const std::uint8_t* src = images.values.data() + i * d;
-      float* dst = x + (first_row + i) * d;
+      std::uint8_t* bytes = dataset.x_bytes.data() + (first_row + i) * d;
       for (std::size_t p = 0; p < height * width; ++p) {
-        for (std::size_t c = 0; c < channels; ++c) {
-          dst[c * height * width + p] = static_cast<float>(src[p * channels + c]) * k_scale;
-        }
+        for (std::size_t c = 0; c < channels; ++c) bytes[c * height * width + p] = src[p * channels + c];
       }
+      float* dst = x + (first_row + i) * d;
+      for (std::size_t f = 0; f < d; ++f) dst[f] = static_cast<float>(bytes[f]) * k_scale;
     }
   };
   copy(train.images, 0);

@@ -145,6 +145,16 @@ void take_subset(Dataset& dataset, std::size_t n) {
     x.row(static_cast<Eigen::Index>(i)) = dataset.x.row(keep[i]);
     y[i] = dataset.y[keep[i]];
   }
+  if (dataset.x_bytes.size() == static_cast<std::size_t>(dataset.x.size())) {
+    const std::size_t d = static_cast<std::size_t>(dataset.x.cols());
+    std::vector<std::uint8_t> bytes(keep.size() * d);
+    for (std::size_t i = 0; i < keep.size(); ++i) {
+      std::copy_n(dataset.x_bytes.data() + static_cast<std::size_t>(keep[i]) * d, d, bytes.data() + i * d);
+    }
+    dataset.x_bytes = std::move(bytes);
+  } else {
+    dataset.x_bytes.clear();
+  }
   dataset.x = std::move(x);
   dataset.y = std::move(y);
   dataset.train = std::move(train);

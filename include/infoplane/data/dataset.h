@@ -27,6 +27,12 @@ struct Dataset {
   /// {channels, height, width} of image data (features ordered channel, row, column);
   /// empty for data without a spatial layout.
   std::vector<std::size_t> image_shape;
+  /// Image data read from bytes (IDX files) also keeps its pixels as bytes, row-major like
+  /// `x`, with x = float(byte) * x_byte_scale element for element (the same operation
+  /// that made `x`), so that a training batch is gathered from a quarter of the memory.
+  /// Empty for other data; used only while its size equals x's.
+  std::vector<std::uint8_t> x_bytes;
+  float x_byte_scale = 0.0f;
 
   std::size_t n_samples() const { return y.size(); }
   std::size_t n_features() const { return static_cast<std::size_t>(x.cols()); }
@@ -41,7 +47,8 @@ void stratified_split(Dataset& dataset, double test_fraction, std::uint64_t seed
 std::filesystem::path data_dir();
 
 /// Copies the samples `rows` into a batch: x_out gets them features x samples (n_features
-/// rows of rows.size() values), y_out their labels.
+/// rows of rows.size() values), y_out their labels. Reads the pixel bytes when the data
+/// set has them (the same values as reading x).
 void gather_batch(const Dataset& dataset, std::span<const std::uint32_t> rows, float* x_out,
                   std::uint32_t* y_out);
 
