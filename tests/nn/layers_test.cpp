@@ -38,8 +38,10 @@ TEST(Dense, BlockedKernelsEqualTheReferencesBitForBit) {
   Rng rng(2);
   // Shapes with every kind of remainder: outputs not a multiple of 4 or 2, inputs not a
   // multiple of 4, samples not a multiple of 16.
+  // Samples not a multiple of 32 (the AVX-512 block) either, and output groups of every size.
   for (const auto [n, d_in, d_out] : {std::array<std::size_t, 3>{256, 784, 16}, {37, 13, 7}, {16, 5, 3},
-                                      {250, 9, 10}, {5, 4, 2}, {100, 12, 1}}) {
+                                      {250, 9, 10}, {5, 4, 2}, {100, 12, 1}, {96, 784, 10},
+                                      {70, 16, 12}, {33, 6, 9}, {64, 3, 23}, {48, 2, 4}}) {
     const std::vector<float> x = random_values<float>(n * d_in, rng);
     const std::vector<float> w = random_values<float>(d_in * d_out, rng);
     const std::vector<float> b = random_values<float>(d_out, rng);
