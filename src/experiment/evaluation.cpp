@@ -76,7 +76,13 @@ Evaluator::Evaluator(const data::Dataset& dataset, std::size_t n_chunks)
 }
 
 namespace {
-constexpr std::size_t k_input_tile = 16;
+
+/// States per chunk of the fast path: each layer's buffers hold one chunk, whatever the
+/// number of states.
+constexpr std::size_t k_chunk = 256;
+
+std::size_t chunk_len(std::size_t n, std::size_t t) { return std::min(k_chunk, n - t * k_chunk); }
+
 }  // namespace
 
 const std::vector<float>& Evaluator::input_states() {
@@ -85,26 +91,14 @@ const std::vector<float>& Evaluator::input_states() {
     const std::size_t d = m_data.n_features();
     m_input_states.resize(n_states * d);
     for (std::size_t s = 0; s < n_states; ++s) {
+      const std::size_t t = s / k_chunk;
+      const std::size_t len = chunk_len(n_states, t);
       const float* row = m_data.x.data() + static_cast<std::size_t>(m_input_reps[s]) * d;
-      for (std::size_t f = 0; f < d; ++f) m_input_states[f * n_states + s] = row[f];
+      float* column = m_input_states.data() + t * k_chunk * d + (s - t * k_chunk);
+      for (std::size_t f = 0; f < d; ++f) column[f * len] = row[f];
     }
   }
   return m_input_states;
-}
-
-const std::vector<float>& Evaluator::input_tiles() {
-  if (m_input_tiles.empty()) {
-    const std::size_t n_states = m_input_reps.size();
-    const std::size_t d = m_data.n_features();
-    const std::size_t n_tiles = (n_states + k_input_tile - 1) / k_input_tile;
-    m_input_tiles.assign(n_tiles * d * k_input_tile, 0.0f);
-    for (std::size_t s = 0; s < n_states; ++s) {
-      const float* row = m_data.x.data() + static_cast<std::size_t>(m_input_reps[s]) * d;
-      float* tile = m_input_tiles.data() + (s / k_input_tile) * d * k_input_tile + s % k_input_tile;
-      for (std::size_t f = 0; f < d; ++f) tile[f * k_input_tile] = row[f];
-    }
-  }
-  return m_input_tiles;
 }
 
 void Evaluator::finish_accuracy(const std::vector<std::uint32_t>& predicted) {
@@ -136,86 +130,145 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
   const auto& layers = network.layers();
   reset_result(layers, capture);
 
-  // The distinct input rows are the first states. States are kept features x states
-  // (one contiguous row per feature), so every kernel below runs over long rows.
+  // The distinct input rows are the first states, read in place in chunks.
+  const float* input = input_states().data();
+  m_ids = m_input_ids;
+  // The previous layer's distinct states: n_prev states of width_prev features, the
+  // input's (chunked), or, after a layer, stored as that layer's output for its own
+  // inputs (prev codes or values) at the rows prev_reps.
   std::size_t n_prev = m_input_reps.size();
   std::size_t width_prev = m_data.n_features();
-  // The input states are read in place (not copied); a first dense layer reads them in tiles.
-  const bool tiled = !layers.empty() && layers[0].kind == nn::LayerKind::Dense;
-  const float* states = tiled ? input_tiles().data() : input_states().data();
-  m_ids = m_input_ids;
+  Stored prev;
+  prev.kind = Stored::Input;
+
+  // Column s of the previous layer's states into `out` (features x len, column k).
+  auto fill_column = [&](std::size_t s, float* out, std::size_t len, std::size_t k) {
+    const std::size_t rep = m_prev_reps[s];
+    if (prev.kind == Stored::Codes) {
+      const std::uint32_t* row = m_prev_codes.data() + rep * prev.words;
+      for (std::size_t f = 0; f < width_prev; ++f) {
+        const std::uint32_t code = (row[f / prev.per_word] >> (prev.bits * (f % prev.per_word))) & prev.mask;
+        out[f * len + k] = prev.grid.lo + static_cast<float>(code) * prev.grid.step;
+      }
+    } else {
+      const std::size_t t = rep / k_chunk;
+      const std::size_t rep_len = chunk_len(prev.n_rows, t);
+      const float* column = m_prev_values.data() + t * k_chunk * width_prev + (rep - t * k_chunk);
+      for (std::size_t f = 0; f < width_prev; ++f) out[f * len + k] = column[f * rep_len];
+    }
+  };
 
   std::size_t p = 0;  // information-plane layer
   for (std::size_t l = 0; l < layers.size(); ++l) {
     const nn::Layer<float>& layer = layers[l];
     if (!nn::is_plane_layer(layer.kind)) continue;  // flatten: the same states
     const std::size_t width = layer.n_out;
-    const std::size_t count = n_prev * width;
-    m_z.resize(count);
-    m_a.resize(count);
-    m_q.resize(count);
-    m_codes_t.resize(count);
-    m_codes.resize(count);
+    const bool pool = layer.kind == nn::LayerKind::MaxPool2D;
+    const nn::QuantGrid grid = network.evaluation_grid(l);
+    // Wide rows (hashed by the counter) are packed several codes to a word, which keeps
+    // equal rows equal and different rows different.
+    Stored out_store;
+    out_store.kind = pool ? Stored::Values : Stored::Codes;
+    out_store.grid = grid;
+    out_store.n_rows = n_prev;
+    const unsigned code_bits = static_cast<unsigned>(std::bit_width(grid.max_code));
+    const bool pack = width * code_bits > 128;
+    out_store.bits = pack ? code_bits : 0;
+    out_store.per_word = pack ? 32 / code_bits : 1;
+    out_store.mask = pack && code_bits < 32 ? (std::uint32_t{1} << code_bits) - 1U : ~std::uint32_t{0};
+    out_store.words = (width + out_store.per_word - 1) / out_store.per_word;
+    m_codes.resize(n_prev * out_store.words);
+    if (pool) m_values.resize(n_prev * width);
     m_local_ids.resize(n_prev);
-    if (layer.kind == nn::LayerKind::MaxPool2D) {
-      nn::maxpool_forward(states, n_prev, layer.in_shape, layer.kernel, m_a.data(), nullptr);
-    } else {
-      if (layer.kind == nn::LayerKind::Dense && l == 0 && tiled) {
-        // Tile by tile: the same operations per element as on the untiled states.
-        m_tile_z.resize(width * k_input_tile);
-        for (std::size_t s0 = 0; s0 < n_prev; s0 += k_input_tile) {
-          nn::dense_forward(states + s0 * width_prev, k_input_tile, width_prev, layer.forward_weights().data(),
-                            layer.b.data(), width, m_tile_z.data());
-          const std::size_t len = std::min(k_input_tile, n_prev - s0);
-          for (std::size_t j = 0; j < width; ++j) {
-            std::copy_n(m_tile_z.data() + j * k_input_tile, len, m_z.data() + j * n_prev + s0);
+    m_in.resize(width_prev * k_chunk);
+    m_z.resize(width * k_chunk);
+    m_a.resize(width * k_chunk);
+    m_q.resize(width * k_chunk);
+    m_codes_t.resize(width * k_chunk);
+    if (capture) {
+      m_result.activations[p + 1].resize(n * width);
+      // Samples grouped by their state of the previous layer.
+      m_sample_start.assign(n_prev + 1, 0);
+      for (const std::uint32_t id : m_ids) ++m_sample_start[id + 1];
+      for (std::size_t s = 0; s < n_prev; ++s) m_sample_start[s + 1] += m_sample_start[s];
+      m_sample_order.resize(n);
+      m_scratch.assign(m_sample_start.begin(), m_sample_start.end() - 1);
+      for (std::size_t i = 0; i < n; ++i) m_sample_order[m_scratch[m_ids[i]]++] = static_cast<std::uint32_t>(i);
+    }
+    float lo = 0.0f;
+    float hi = 0.0f;
+
+    for (std::size_t t = 0; t * k_chunk < n_prev; ++t) {
+      const std::size_t s0 = t * k_chunk;
+      const std::size_t len = chunk_len(n_prev, t);
+      const std::size_t count = width * len;
+      const float* in = m_in.data();
+      if (prev.kind == Stored::Input) {
+        in = input + s0 * width_prev;
+      } else {
+        for (std::size_t k = 0; k < len; ++k) fill_column(s0 + k, m_in.data(), len, k);
+      }
+      if (pool) {
+        nn::maxpool_forward(in, len, layer.in_shape, layer.kernel, m_a.data(), nullptr);
+      } else {
+        if (layer.kind == nn::LayerKind::Dense) {
+          nn::dense_forward(in, len, width_prev, layer.forward_weights().data(), layer.b.data(), width,
+                            m_z.data());
+        } else {
+          nn::conv2d_forward(in, len, layer.in_shape, layer.forward_weights().data(), layer.b.data(),
+                             layer.out_shape.channels, layer.kernel, m_z.data());
+        }
+        if (layer.activation == nn::Activation::Softmax) {
+          nn::softmax_columns(m_z.data(), m_a.data(), len, width, m_softmax_scratch);
+        } else {
+          nn::activate(layer.activation, m_z.data(), m_a.data(), count, 1);
+        }
+      }
+      const auto [chunk_lo, chunk_hi] = nn::value_range(m_a.data(), count);
+      lo = t == 0 ? chunk_lo : std::min(lo, chunk_lo);
+      hi = t == 0 ? chunk_hi : std::max(hi, chunk_hi);
+      nn::quantize(m_a.data(), m_q.data(), m_codes_t.data(), count, grid);
+      // Pooled values are already on the grid: kept as they are.
+      if (pool) std::copy_n(m_a.data(), count, m_values.data() + s0 * width);
+      // Codes to rows (states x words), in tiles of 32 states x 16 words.
+      constexpr std::size_t k_rows = 32;
+      constexpr std::size_t k_words = 16;
+      for (std::size_t w0 = 0; w0 < out_store.words; w0 += k_words) {
+        const std::size_t w1 = std::min(out_store.words, w0 + k_words);
+        for (std::size_t r0 = 0; r0 < len; r0 += k_rows) {
+          const std::size_t r1 = std::min(len, r0 + k_rows);
+          for (std::size_t r = r0; r < r1; ++r) {
+            std::uint32_t* row = m_codes.data() + (s0 + r) * out_store.words;
+            for (std::size_t w = w0; w < w1; ++w) {
+              const std::size_t f0 = w * out_store.per_word;
+              const std::size_t f1 = std::min(width, f0 + out_store.per_word);
+              std::uint32_t word = 0;
+              for (std::size_t f = f0; f < f1; ++f) word |= m_codes_t[f * len + r] << (out_store.bits * (f - f0));
+              row[w] = word;
+            }
           }
         }
-      } else if (layer.kind == nn::LayerKind::Dense) {
-        dense_forward_columns(states, n_prev, width_prev, layer.forward_weights().data(),
-                              layer.b.data(), width, m_z.data());
-      } else {
-        nn::conv2d_forward(states, n_prev, layer.in_shape, layer.forward_weights().data(),
-                           layer.b.data(), layer.out_shape.channels, layer.kernel, m_z.data());
       }
-      if (layer.activation == nn::Activation::Softmax) {
-        nn::softmax_columns(m_z.data(), m_a.data(), n_prev, width, m_softmax_scratch);
-      } else {
-        nn::activate(layer.activation, m_z.data(), m_a.data(), count, 1);
-      }
-    }
-    const nn::QuantGrid grid = network.evaluation_grid(l);
-    nn::quantize(m_a.data(), m_q.data(), m_codes_t.data(), count, grid);
-    // Pooled values are already on the grid: forwarded as they are.
-    if (layer.kind == nn::LayerKind::MaxPool2D) std::copy(m_a.begin(), m_a.end(), m_q.begin());
-    // Codes to states x features, in 32 x 32 tiles (wide conv layers: millions of codes).
-    constexpr std::size_t k_tile = 32;
-    for (std::size_t f0 = 0; f0 < width; f0 += k_tile) {
-      const std::size_t f1 = std::min(width, f0 + k_tile);
-      for (std::size_t s0 = 0; s0 < n_prev; s0 += k_tile) {
-        const std::size_t s1 = std::min(n_prev, s0 + k_tile);
-        for (std::size_t f = f0; f < f1; ++f) {
-          const std::uint32_t* column = m_codes_t.data() + f * n_prev;
-          for (std::size_t s = s0; s < s1; ++s) m_codes[s * width + f] = column[s];
+      if (capture) {
+        std::vector<float>& rows = m_result.activations[p + 1];
+        for (std::size_t k = 0; k < len; ++k) {
+          for (std::uint32_t j = m_sample_start[s0 + k]; j < m_sample_start[s0 + k + 1]; ++j) {
+            float* row = rows.data() + static_cast<std::size_t>(m_sample_order[j]) * width;
+            for (std::size_t f = 0; f < width; ++f) row[f] = m_a[f * len + k];
+          }
         }
       }
     }
+
     if (m_counters.size() <= p) m_counters.resize(p + 1);
-    const std::size_t n_states =
-        m_counters[p].assign({m_codes.data(), n_prev, width}, m_local_ids, grid.max_code);
+    const std::size_t n_states = m_counters[p].assign({m_codes.data(), n_prev, out_store.words}, m_local_ids,
+                                                       pack ? UINT32_MAX : grid.max_code);
     ++p;
-    if (capture) {
-      // m_ids still holds each sample's state of the previous layer, the column of m_a.
-      std::vector<float>& rows = m_result.activations[p];
-      rows.resize(n * width);
-      for (std::size_t i = 0; i < n; ++i) {
-        for (std::size_t f = 0; f < width; ++f) rows[i * width + f] = m_a[f * n_prev + m_ids[i]];
-      }
-    }
     for (std::uint32_t& id : m_ids) id = m_local_ids[id];
 
     LayerInfo& out = m_result.layers[p];
-    std::tie(out.min, out.max) = nn::value_range(m_a.data(), count);
+    out.min = lo;
+    out.max = hi;
     out.activation = layer.activation;
     out.n_states = n_states;
     if (with_info) {
@@ -225,30 +278,26 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
       out.i_ty = info.i_ty;
     }
 
-    // The distinct states of this layer feed the next one.
+    // The distinct states of this layer feed the next one: their first rows here.
     first_appearances(m_local_ids, n_states, m_reps);
-    m_states.resize(n_states * width);
-    for (std::size_t f = 0; f < width; ++f) {
-      const float* column = m_q.data() + f * n_prev;
-      float* target = m_states.data() + f * n_states;
-      for (std::size_t s = 0; s < n_states; ++s) target[s] = column[m_reps[s]];
-    }
-    states = m_states.data();
+    m_prev_reps.swap(m_reps);
+    m_prev_codes.swap(m_codes);
+    m_prev_values.swap(m_values);
+    prev = out_store;
     n_prev = n_states;
     width_prev = width;
   }
 
   // Prediction per output state (first largest output), then per sample.
   m_state_class.assign(n_prev, 0);
-  m_best.assign(m_states.begin(), m_states.begin() + static_cast<std::ptrdiff_t>(n_prev));
-  for (std::size_t j = 1; j < width_prev; ++j) {
-    const float* column = m_states.data() + j * n_prev;
-    for (std::size_t s = 0; s < n_prev; ++s) {
-      if (column[s] > m_best[s]) {
-        m_best[s] = column[s];
-        m_state_class[s] = static_cast<std::uint32_t>(j);
-      }
+  m_best.resize(width_prev);
+  for (std::size_t s = 0; s < n_prev; ++s) {
+    fill_column(s, m_best.data(), 1, 0);
+    std::uint32_t best = 0;
+    for (std::size_t j = 1; j < width_prev; ++j) {
+      if (m_best[j] > m_best[best]) best = static_cast<std::uint32_t>(j);
     }
+    m_state_class[s] = best;
   }
   m_predicted.resize(n);
   for (std::size_t i = 0; i < n; ++i) m_predicted[i] = m_state_class[m_ids[i]];

@@ -5,6 +5,10 @@
 /// function of the previous layer's state, so each layer forwards only the distinct states
 /// of the layer before it and maps the samples' state ids through. The data-processing
 /// inequality then holds exactly by construction, and deep layers cost almost nothing.
+/// Each layer runs over its input states in chunks of 256 (product, activation,
+/// quantization, codes), and keeps per state only its codes (packed several to a word for
+/// wide layers) or, for max pooling, its values; the next layer rebuilds its input chunks
+/// from those. A wide convolution's pass thus needs its codes, not copies of its values.
 /// Full path (reference range rule, or an unquantized network): all samples through every
 /// layer, in chunks, and each layer's states counted on their own, as the reference code
 /// does.
@@ -74,20 +78,31 @@ class Evaluator {
   LayerInfo m_input;
   std::vector<std::uint32_t> m_input_ids;   // per sample, state of X
   std::vector<std::uint32_t> m_input_reps;  // first sample of each input state
-  // Distinct input rows, built on first use: features x states for a first conv or
-  // pooling layer, or tiles of k_input_tile states (features x 16 each, contiguous, zero
-  // padded) for a first dense layer, whose product then streams through memory in order.
+  // Distinct input rows, built on first use, in chunks of k_chunk states: chunk t (states
+  // t k_chunk ..) is a features x states matrix of its own (one row per feature), so that
+  // every layer reads one chunk at a time, contiguously.
   std::vector<float> m_input_states;
-  std::vector<float> m_input_tiles;
-  std::vector<float> m_tile_z;
   const std::vector<float>& input_states();
-  const std::vector<float>& input_tiles();
+  /// How a layer's distinct states are kept for the next layer: the quantizer's codes
+  /// (its values are lo + code step), or for max pooling the values themselves (pooled
+  /// values on the grid of the layer before), in rows for each of the layer's inputs.
+  struct Stored {
+    enum Kind { Input, Codes, Values } kind = Input;
+    nn::QuantGrid grid;
+    std::size_t n_rows = 0;    // Values: rows (the layer's inputs), kept in chunks
+    std::size_t words = 0;     // Codes: words per row
+    std::size_t per_word = 1;  // codes per word (several when packed)
+    unsigned bits = 0;         // bits per packed code
+    std::uint32_t mask = ~std::uint32_t{0};
+  };
   std::vector<info::StateCounter> m_counters;  // one per layer: each keeps its table shape
   std::vector<std::uint32_t> m_scratch;
   Evaluation m_result;
-  // Buffers of the fast path.
-  std::vector<float> m_states, m_z, m_a, m_q, m_softmax_scratch, m_best;
-  std::vector<std::uint32_t> m_codes_t, m_codes, m_local_ids, m_ids, m_reps, m_predicted, m_state_class;
+  // Buffers of the fast path: one chunk (m_in, m_z, m_a, m_q, m_codes_t), or one row per
+  // input state of a layer (codes, pooled values) for this layer and the previous one.
+  std::vector<float> m_in, m_z, m_a, m_q, m_values, m_prev_values, m_softmax_scratch, m_best;
+  std::vector<std::uint32_t> m_codes_t, m_codes, m_prev_codes, m_local_ids, m_ids, m_reps, m_prev_reps,
+      m_predicted, m_state_class, m_sample_start, m_sample_order;
 };
 
 /// The same product in the features x samples layout: x is d_in x n, z is d_out x n (each
