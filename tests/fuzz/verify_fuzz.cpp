@@ -2,11 +2,7 @@
 /// (manifest.json, mi.csv, accuracy.csv, activation_range.csv and one part's .json,
 /// separated by the byte 0x00). Anything but InputError escaping verify_run is a bug.
 ///
-/// Build and run (Debian's clang, see docs/long-runs.md):
-///   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -isystem /usr/include/eigen3 \
-///     tests/fuzz/verify_fuzz.cpp src/experiment/{verify,store,lock}.cpp -lfmt -lz -o verify_fuzz
-///   mkdir -p corpus && cp tests/fuzz/corpus/verify/* corpus/
-///   ./verify_fuzz -max_total_time=60 corpus
+/// Built by the `fuzz` preset and run by scripts/fuzz.sh (docs/long-runs.md).
 #include <unistd.h>
 
 #include <cstddef>

@@ -1,0 +1,48 @@
+/// @brief libFuzzer target: report::read_csv, the reader of a run directory's CSV files
+/// behind `infoplane plot`, `phases` and `compare`, on a file holding the fuzzer's bytes,
+/// asked for mi.csv's columns (numbers and the estimator as text). Anything but InputError
+/// is a bug, and so is a column of another length than the table's rows.
+///
+/// Built by the `fuzz` preset and run by scripts/fuzz.sh (docs/long-runs.md).
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "infoplane/common.h"
+#include "infoplane/report/csv.h"
+
+namespace fs = std::filesystem;
+using infoplane::report::CsvColumn;
+using infoplane::report::CsvKind;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const fs::path path = fs::temp_directory_path() / ("infoplane_report_csv_fuzz_" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  static const std::vector<CsvColumn> columns{{"repetition", CsvKind::number}, {"epoch", CsvKind::number},
+                                              {"layer", CsvKind::number},      {"estimator", CsvKind::text},
+                                              {"i_xt", CsvKind::number},       {"i_ty", CsvKind::number}};
+  try {
+    const infoplane::report::CsvTable table = infoplane::report::read_csv(path, columns);
+    for (const CsvColumn& column : columns) {
+      if (column.kind == CsvKind::number) {
+        if (table.numbers(column.name).size() != table.n_rows()) std::abort();
+      } else {
+        if (table.codes(column.name).size() != table.n_rows()) std::abort();
+        for (const std::uint32_t code : table.codes(column.name)) {
+          if (code >= table.levels(column.name).size()) std::abort();
+        }
+      }
+    }
+    for (std::size_t row = 0; row < table.n_rows(); ++row) {
+      if (table.line(row) < 2) std::abort();
+    }
+  } catch (const infoplane::InputError&) {
+  }
+  return 0;
+}
