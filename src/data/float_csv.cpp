@@ -23,7 +23,10 @@ std::string_view trim(std::string_view s) {
 bool parse_number(std::string_view field, double& value) {
   const char* first = field.data();
   const char* last = first + field.size();
-  if (first != last && *first == '+') ++first;
+  if (first != last && *first == '+') {
+    ++first;
+    if (first != last && *first == '-') return false;  // "+-1"
+  }
   if (first == last) return false;
   const auto [ptr, ec] = std::from_chars(first, last, value);
   return ec == std::errc() && ptr == last;

@@ -68,18 +68,22 @@ bool parse_plain_decimal(std::string_view s, double& value) {
 }
 
 bool parse_number(std::string_view s, double& value) {
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (!s.empty() && s.front() == '+') {
+    s.remove_prefix(1);
+    if (!s.empty() && s.front() == '-') return false;  // "+-1"
+  }
   if (s.empty()) return false;
   if (parse_plain_decimal(s, value)) return true;
   const char* first = s.data();
   const char* last = s.data() + s.size();
   const auto [ptr, ec] = std::from_chars(first, last, value);
+  if (ptr != last) return false;
   if (ec == std::errc::result_out_of_range) {
     // Denormal or huge values: fall back to the C library, which saturates.
     value = std::strtod(std::string(s).c_str(), nullptr);
     return true;
   }
-  return ec == std::errc() && ptr == last;
+  return ec == std::errc();
 }
 
 /// Splits one line into fields. A field may be quoted as in RFC 4180 ("a,b", with ""
