@@ -98,6 +98,15 @@ T field(const nlohmann::json& j, const char* key, T fallback) {
   }
 }
 
+/// j[key] as the manifest records it (a string without its quotes, other values as JSON),
+/// or "?" when j is not an object or lacks the key.
+std::string recorded(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return "?";
+  const auto it = j.find(key);
+  if (it == j.end()) return "?";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
 }  // namespace
 
 VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
@@ -144,7 +153,7 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
       if (actual != files[key]) {
         violation(key, fmt::format("checksum mismatch: crc32 {} and {} bytes, manifest records crc32 {} and {} bytes",
                                    actual["crc32"].get<std::string>(), actual["bytes"].get<std::size_t>(),
-                                   field(files[key], "crc32", std::string("?")), field(files[key], "bytes", 0)));
+                                   recorded(files[key], "crc32"), recorded(files[key], "bytes")));
       }
     }
   }
