@@ -3,6 +3,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fmt/ranges.h>
 #include <string>
@@ -22,11 +23,13 @@ std::vector<std::uint8_t> read_all(const std::filesystem::path& path) {
   if (file == nullptr) input_error("{}: cannot open the IDX file", name);
   gzbuffer(file, 1U << 17);
   std::vector<std::uint8_t> bytes;
-  constexpr std::size_t k_chunk = 1U << 20;
+  // Reads of 64 KiB, doubling up to 1 MiB: a small file costs no megabyte of zeros.
+  constexpr std::size_t k_max_chunk = 1U << 20;
+  std::size_t chunk = 1U << 16;
   for (;;) {
     const std::size_t at = bytes.size();
-    bytes.resize(at + k_chunk);
-    const int got = gzread(file, bytes.data() + at, static_cast<unsigned>(k_chunk));
+    bytes.resize(at + chunk);
+    const int got = gzread(file, bytes.data() + at, static_cast<unsigned>(chunk));
     if (got < 0) {
       int code = 0;
       const std::string message = gzerror(file, &code);
@@ -35,6 +38,7 @@ std::vector<std::uint8_t> read_all(const std::filesystem::path& path) {
     }
     bytes.resize(at + static_cast<std::size_t>(got));
     if (got == 0) break;
+    chunk = std::min(2 * chunk, k_max_chunk);
   }
   int code = 0;
   const std::string message = gzerror(file, &code);
