@@ -58,6 +58,10 @@ namespace {
 
 enum class Check { pass, fail, unclear };
 
+/// A hidden layer can show fitting when its I(T;Y) starts this far below H(Y): twice the
+/// smallest phase size of the default options.
+constexpr double k_fitting_room = 0.1;
+
 /// Collects the checks and sentences of one verdict.
 struct Checks {
   std::vector<Check> results;
@@ -239,8 +243,8 @@ std::vector<Verdict> paper_verdicts(RunEvidence& ev) {
                    "In each network the output layer's fitting (rise of I(T;Y)) and compression (drop of I(X;T) "
                    "after its maximum) are detected."};
   const Finding f2{2, "Fitting phase in the hidden layers, for tanh and relu.",
-                   "Fitting is detected in every hidden layer whose mean I(T;Y) at the first epoch is more than "
-                   "0.05 bits below H(Y) (layers already at H(Y) cannot fit), and there is at least one such layer."};
+                   "Fitting is detected in every hidden layer with room to fit: mean I(T;Y) at the first epoch "
+                   "more than 0.1 bits (twice the smallest phase) below H(Y); and there is at least one such layer."};
   const Finding f3{3, "tanh: compression only in the last hidden layer; the other hidden layers stay almost constant.",
                    "Compression is detected in the last hidden layer and in no other hidden layer."};
   const Finding f4{4, "relu: no compression in the hidden layers.",
@@ -268,8 +272,8 @@ std::vector<Verdict> paper_verdicts(RunEvidence& ev) {
         int candidates = 0;
         for (const LayerPhases* lp : hidden_layers(*runs[i])) {
           const double first_ty = mean_at(*runs[i], exact_index(*runs[i]), lp->layer, 0, false);
-          if (first_ty >= runs[i]->mi.info.h_y - 0.05) {
-            saturated += (saturated.empty() ? "" : ", ") + lp->name;
+          if (first_ty >= runs[i]->mi.info.h_y - k_fitting_room) {
+            saturated += fmt::format("{}{} ({:.3f})", saturated.empty() ? "" : ", ", lp->name, first_ty);
             continue;
           }
           ++candidates;
@@ -278,8 +282,11 @@ std::vector<Verdict> paper_verdicts(RunEvidence& ev) {
         }
         if (candidates == 0) c.add(Check::fail, "");
         c.sentences.back() = fmt::format("{}: fitting in {}{}.", net_name(names[i]),
-                                         fitted.empty() ? "no layer below H(Y)" : fitted,
-                                         saturated.empty() ? "" : "; at H(Y) from the start: " + saturated);
+                                         fitted.empty() ? "no layer with room to fit" : fitted,
+                                         saturated.empty() ? "" : fmt::format("; within {} bits of H(Y) = {:.3f} "
+                                                                              "at the first epoch: {}",
+                                                                              k_fitting_room, runs[i]->mi.info.h_y,
+                                                                              saturated));
       }
       out.push_back(make_verdict(f2, variant, names, c));
     }
@@ -522,6 +529,32 @@ std::vector<RangeLink> range_links(const RunEvidence::Run& run) {
       // A curve constant up to rounding has no correlation.
       const double tiny = 1e-20 * static_cast<double>(n);
       link.correlation = sxx > tiny && syy > tiny ? sxy / std::sqrt(sxx * syy) : kMissing;
+    }
+    const auto li = static_cast<std::size_t>(std::find(s.layers.begin(), s.layers.end(), lp->layer) - s.layers.begin());
+    std::vector<double> drops, peaks;
+    for (const int rep : run.mi.selection.kept) {
+      const auto r = std::find(s.repetitions.begin(), s.repetitions.end(), rep);
+      if (r == s.repetitions.end()) continue;
+      const auto ri = static_cast<std::size_t>(r - s.repetitions.begin());
+      double best = kMissing, last = kMissing;
+      int best_epoch = -1;
+      for (std::size_t e = 0; e < s.epochs.size(); ++e) {
+        const double v = s.i_xt[s.at(ri, li, e)];
+        if (!std::isfinite(v)) continue;
+        if (!(v <= best)) {
+          best = v;
+          best_epoch = s.epochs[e];
+        }
+        last = v;
+      }
+      if (best_epoch < 0) continue;
+      drops.push_back(best - last);
+      peaks.push_back(best_epoch);
+    }
+    link.repetition_drop = moments(drops).mean;
+    if (!peaks.empty()) {
+      std::sort(peaks.begin(), peaks.end());
+      link.repetition_peak_epoch = peaks[(peaks.size() - 1) / 2];
     }
     out.push_back(std::move(link));
   }

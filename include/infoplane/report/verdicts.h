@@ -81,6 +81,11 @@ struct RangeLink {
   double peak_xt = kMissing, final_xt = kMissing;        ///< bits
   double peak_width = kMissing, final_width = kMissing;  ///< activation range width
   double correlation = kMissing;                         ///< NaN with fewer than 3 epochs
+  /// Per repetition: the drop of I(X;T) from the repetition's own maximum to its last
+  /// epoch, mean over kept repetitions, and the median epoch of those maxima. Repetitions
+  /// that peak at different epochs give a mean curve with a smaller drop.
+  double repetition_drop = kMissing;
+  double repetition_peak_epoch = kMissing;
 };
 
 /// RangeLink of every hidden layer of the exact estimator of `run` (needs activation_range.csv).
