@@ -6,6 +6,9 @@
 #include <cmath>
 #include <cstring>
 #include <tuple>
+#ifdef __AVX512F__
+#include <immintrin.h>
+#endif
 
 #include "infoplane/common.h"
 #include "infoplane/nn/dense.h"
@@ -78,27 +81,111 @@ Evaluator::Evaluator(const data::Dataset& dataset, std::size_t n_chunks)
 namespace {
 
 /// States per chunk of the fast path: each layer's buffers hold one chunk, whatever the
-/// number of states.
-constexpr std::size_t k_chunk = 256;
+/// number of states (a chunk of 784 input features, or of a 1352-wide layer's values, stays
+/// in the core's L2 cache).
+constexpr std::size_t k_chunk = 128;
 
 std::size_t chunk_len(std::size_t n, std::size_t t) { return std::min(k_chunk, n - t * k_chunk); }
 
-}  // namespace
+#ifdef __AVX512F__
+/// Transposes 16 x 16 bytes: four rounds of interleaving rows i and i + 8 (each round
+/// moves one bit of the column index into the row index).
+inline void transpose_bytes(__m128i (&v)[16]) {
+  for (int round = 0; round < 4; ++round) {
+    __m128i t[16];
+    for (int i = 0; i < 8; ++i) {
+      t[2 * i] = _mm_unpacklo_epi8(v[i], v[i + 8]);
+      t[2 * i + 1] = _mm_unpackhi_epi8(v[i], v[i + 8]);
+    }
+    for (int i = 0; i < 16; ++i) v[i] = t[i];
+  }
+}
+#endif
 
-const std::vector<float>& Evaluator::input_states() {
-  if (m_input_states.empty()) {
-    const std::size_t n_states = m_input_reps.size();
-    const std::size_t d = m_data.n_features();
-    m_input_states.resize(n_states * d);
-    for (std::size_t s = 0; s < n_states; ++s) {
-      const std::size_t t = s / k_chunk;
-      const std::size_t len = chunk_len(n_states, t);
-      const float* row = m_data.x.data() + static_cast<std::size_t>(m_input_reps[s]) * d;
-      float* column = m_input_states.data() + t * k_chunk * d + (s - t * k_chunk);
-      for (std::size_t f = 0; f < d; ++f) column[f * len] = row[f];
+/// Codes below 256 (width x len, a row per feature) to byte rows: rows + r stride holds
+/// state r's codes, one byte each.
+void codes_to_byte_rows(const std::uint32_t* codes_t, std::size_t len, std::size_t width, std::uint8_t* rows,
+                        std::size_t stride) {
+  std::size_t r0 = 0;
+#ifdef __AVX512F__
+  for (; r0 + 16 <= len; r0 += 16) {
+    std::size_t f0 = 0;
+    for (; f0 + 16 <= width; f0 += 16) {
+      __m128i v[16];
+      for (std::size_t f = 0; f < 16; ++f) v[f] = _mm512_cvtepi32_epi8(_mm512_loadu_si512(codes_t + (f0 + f) * len + r0));
+      transpose_bytes(v);
+      for (std::size_t r = 0; r < 16; ++r) _mm_storeu_si128(reinterpret_cast<__m128i*>(rows + (r0 + r) * stride + f0), v[r]);
+    }
+    for (std::size_t f = f0; f < width; ++f) {
+      for (std::size_t r = r0; r < r0 + 16; ++r) rows[r * stride + f] = static_cast<std::uint8_t>(codes_t[f * len + r]);
     }
   }
-  return m_input_states;
+#endif
+  for (std::size_t r = r0; r < len; ++r) {
+    for (std::size_t f = 0; f < width; ++f) rows[r * stride + f] = static_cast<std::uint8_t>(codes_t[f * len + r]);
+  }
+}
+
+/// The values lo + code step of byte rows (one per state: rows[k]) into out (width x len,
+/// a row per feature), as the quantizer computes them.
+void byte_rows_to_values(const std::uint8_t* const* rows, std::size_t len, std::size_t width,
+                         const nn::QuantGrid& grid, float* out) {
+  const float lo = grid.lo;
+  const float step = grid.step;
+  std::size_t k0 = 0;
+#ifdef __AVX512F__
+  const __m512 lo16 = _mm512_set1_ps(lo);
+  const __m512 step16 = _mm512_set1_ps(step);
+  for (; k0 + 16 <= len; k0 += 16) {
+    std::size_t f0 = 0;
+    for (; f0 + 16 <= width; f0 += 16) {
+      __m128i v[16];
+      for (std::size_t k = 0; k < 16; ++k) v[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[k0 + k] + f0));
+      transpose_bytes(v);
+      for (std::size_t f = 0; f < 16; ++f) {
+        const __m512 codes = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(v[f]));
+        _mm512_storeu_ps(out + (f0 + f) * len + k0, _mm512_add_ps(lo16, _mm512_mul_ps(codes, step16)));
+      }
+    }
+    for (std::size_t f = f0; f < width; ++f) {
+      for (std::size_t k = k0; k < k0 + 16; ++k) out[f * len + k] = lo + static_cast<float>(rows[k][f]) * step;
+    }
+  }
+#endif
+  for (std::size_t k = k0; k < len; ++k) {
+    for (std::size_t f = 0; f < width; ++f) out[f * len + k] = lo + static_cast<float>(rows[k][f]) * step;
+  }
+}
+
+}  // namespace
+
+bool Evaluator::input_as_bytes() const {
+  return !m_data.x_bytes.empty() && m_data.x_bytes.size() == static_cast<std::size_t>(m_data.x.size());
+}
+
+void Evaluator::build_input_states() {
+  if (!m_input_states.empty() || !m_input_bytes.empty()) return;
+  const std::size_t n_states = m_input_reps.size();
+  const std::size_t d = m_data.n_features();
+  const bool bytes = input_as_bytes();
+  if (bytes) {
+    m_input_bytes.resize(n_states * d);
+  } else {
+    m_input_states.resize(n_states * d);
+  }
+  for (std::size_t s = 0; s < n_states; ++s) {
+    const std::size_t t = s / k_chunk;
+    const std::size_t len = chunk_len(n_states, t);
+    const std::size_t at = t * k_chunk * d + (s - t * k_chunk);
+    const std::size_t row = static_cast<std::size_t>(m_input_reps[s]) * d;
+    for (std::size_t f = 0; f < d; ++f) {
+      if (bytes) {
+        m_input_bytes[at + f * len] = m_data.x_bytes[row + f];
+      } else {
+        m_input_states[at + f * len] = m_data.x.data()[row + f];
+      }
+    }
+  }
 }
 
 void Evaluator::finish_accuracy(const std::vector<std::uint32_t>& predicted) {
@@ -130,8 +217,10 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
   const auto& layers = network.layers();
   reset_result(layers, capture);
 
-  // The distinct input rows are the first states, read in place in chunks.
-  const float* input = input_states().data();
+  // The distinct input rows are the first states, read in place in chunks (pixel bytes
+  // converted per chunk as the loader converts them: a quarter of the memory traffic).
+  build_input_states();
+  const bool input_bytes = input_as_bytes();
   m_ids = m_input_ids;
   // The previous layer's distinct states: n_prev states of width_prev features, the
   // input's (chunked), or, after a layer, stored as that layer's output for its own
@@ -146,8 +235,18 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
     const std::size_t rep = m_prev_reps[s];
     if (prev.kind == Stored::Codes) {
       const std::uint32_t* row = m_prev_codes.data() + rep * prev.words;
+      const auto* bytes = reinterpret_cast<const unsigned char*>(row);
       for (std::size_t f = 0; f < width_prev; ++f) {
-        const std::uint32_t code = (row[f / prev.per_word] >> (prev.bits * (f % prev.per_word))) & prev.mask;
+        std::uint32_t code = 0;
+        if (prev.code_bytes == 1) {
+          code = bytes[f];
+        } else if (prev.code_bytes == 2) {
+          std::uint16_t half = 0;
+          std::memcpy(&half, bytes + 2 * f, sizeof half);
+          code = half;
+        } else {
+          code = row[f];
+        }
         out[f * len + k] = prev.grid.lo + static_cast<float>(code) * prev.grid.step;
       }
     } else {
@@ -173,10 +272,8 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
     out_store.n_rows = n_prev;
     const unsigned code_bits = static_cast<unsigned>(std::bit_width(grid.max_code));
     const bool pack = width * code_bits > 128;
-    out_store.bits = pack ? code_bits : 0;
-    out_store.per_word = pack ? 32 / code_bits : 1;
-    out_store.mask = pack && code_bits < 32 ? (std::uint32_t{1} << code_bits) - 1U : ~std::uint32_t{0};
-    out_store.words = (width + out_store.per_word - 1) / out_store.per_word;
+    out_store.code_bytes = !pack ? 4 : code_bits <= 8 ? 1 : code_bits <= 16 ? 2 : 4;
+    out_store.words = (width * out_store.code_bytes + 3) / 4;
     m_codes.resize(n_prev * out_store.words);
     if (pool) m_values.resize(n_prev * width);
     m_local_ids.resize(n_prev);
@@ -203,8 +300,19 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
       const std::size_t len = chunk_len(n_prev, t);
       const std::size_t count = width * len;
       const float* in = m_in.data();
-      if (prev.kind == Stored::Input) {
-        in = input + s0 * width_prev;
+      if (prev.kind == Stored::Input && input_bytes) {
+        const std::uint8_t* bytes = m_input_bytes.data() + s0 * width_prev;
+        const float scale = m_data.x_byte_scale;
+        float* converted = m_in.data();
+        for (std::size_t i = 0; i < width_prev * len; ++i) converted[i] = static_cast<float>(bytes[i]) * scale;
+      } else if (prev.kind == Stored::Input) {
+        in = m_input_states.data() + s0 * width_prev;
+      } else if (prev.kind == Stored::Codes && prev.code_bytes == 1) {
+        m_row_ptrs.resize(len);
+        for (std::size_t k = 0; k < len; ++k) {
+          m_row_ptrs[k] = reinterpret_cast<const std::uint8_t*>(m_prev_codes.data() + m_prev_reps[s0 + k] * prev.words);
+        }
+        byte_rows_to_values(m_row_ptrs.data(), len, width_prev, prev.grid, m_in.data());
       } else {
         for (std::size_t k = 0; k < len; ++k) fill_column(s0 + k, m_in.data(), len, k);
       }
@@ -230,21 +338,30 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
       nn::quantize(m_a.data(), m_q.data(), m_codes_t.data(), count, grid);
       // Pooled values are already on the grid: kept as they are.
       if (pool) std::copy_n(m_a.data(), count, m_values.data() + s0 * width);
-      // Codes to rows (states x words), in tiles of 32 states x 16 words.
-      constexpr std::size_t k_rows = 32;
-      constexpr std::size_t k_words = 16;
-      for (std::size_t w0 = 0; w0 < out_store.words; w0 += k_words) {
-        const std::size_t w1 = std::min(out_store.words, w0 + k_words);
-        for (std::size_t r0 = 0; r0 < len; r0 += k_rows) {
-          const std::size_t r1 = std::min(len, r0 + k_rows);
-          for (std::size_t r = r0; r < r1; ++r) {
-            std::uint32_t* row = m_codes.data() + (s0 + r) * out_store.words;
-            for (std::size_t w = w0; w < w1; ++w) {
-              const std::size_t f0 = w * out_store.per_word;
-              const std::size_t f1 = std::min(width, f0 + out_store.per_word);
-              std::uint32_t word = 0;
-              for (std::size_t f = f0; f < f1; ++f) word |= m_codes_t[f * len + r] << (out_store.bits * (f - f0));
-              row[w] = word;
+      // Codes to rows (states x words); narrower codes than words are packed, zero padded.
+      std::uint32_t* rows = m_codes.data() + s0 * out_store.words;
+      if (out_store.code_bytes < 4) {
+        for (std::size_t r = 0; r < len; ++r) rows[r * out_store.words + out_store.words - 1] = 0;
+      }
+      if (out_store.code_bytes == 1) {
+        codes_to_byte_rows(m_codes_t.data(), len, width, reinterpret_cast<std::uint8_t*>(rows), 4 * out_store.words);
+      } else if (out_store.code_bytes == 2) {
+        auto* bytes = reinterpret_cast<unsigned char*>(rows);
+        for (std::size_t r = 0; r < len; ++r) {
+          for (std::size_t f = 0; f < width; ++f) {
+            const auto half = static_cast<std::uint16_t>(m_codes_t[f * len + r]);
+            std::memcpy(bytes + r * 4 * out_store.words + 2 * f, &half, sizeof half);
+          }
+        }
+      } else {
+        // In tiles of 32 x 32 (wide layers: millions of codes).
+        constexpr std::size_t k_tile = 32;
+        for (std::size_t f0 = 0; f0 < width; f0 += k_tile) {
+          const std::size_t f1 = std::min(width, f0 + k_tile);
+          for (std::size_t r0 = 0; r0 < len; r0 += k_tile) {
+            const std::size_t r1 = std::min(len, r0 + k_tile);
+            for (std::size_t f = f0; f < f1; ++f) {
+              for (std::size_t r = r0; r < r1; ++r) rows[r * width + f] = m_codes_t[f * len + r];
             }
           }
         }

@@ -5,7 +5,7 @@
 /// function of the previous layer's state, so each layer forwards only the distinct states
 /// of the layer before it and maps the samples' state ids through. The data-processing
 /// inequality then holds exactly by construction, and deep layers cost almost nothing.
-/// Each layer runs over its input states in chunks of 256 (product, activation,
+/// Each layer runs over its input states in chunks of 128 (product, activation,
 /// quantization, codes), and keeps per state only its codes (packed several to a word for
 /// wide layers) or, for max pooling, its values; the next layer rebuilds its input chunks
 /// from those. A wide convolution's pass thus needs its codes, not copies of its values.
@@ -80,20 +80,21 @@ class Evaluator {
   std::vector<std::uint32_t> m_input_reps;  // first sample of each input state
   // Distinct input rows, built on first use, in chunks of k_chunk states: chunk t (states
   // t k_chunk ..) is a features x states matrix of its own (one row per feature), so that
-  // every layer reads one chunk at a time, contiguously.
+  // every layer reads one chunk at a time, contiguously. Kept as the pixel bytes when the
+  // data set has them (converted per chunk), else as float.
   std::vector<float> m_input_states;
-  const std::vector<float>& input_states();
+  std::vector<std::uint8_t> m_input_bytes;
+  bool input_as_bytes() const;
+  void build_input_states();
   /// How a layer's distinct states are kept for the next layer: the quantizer's codes
   /// (its values are lo + code step), or for max pooling the values themselves (pooled
   /// values on the grid of the layer before), in rows for each of the layer's inputs.
   struct Stored {
     enum Kind { Input, Codes, Values } kind = Input;
     nn::QuantGrid grid;
-    std::size_t n_rows = 0;    // Values: rows (the layer's inputs), kept in chunks
-    std::size_t words = 0;     // Codes: words per row
-    std::size_t per_word = 1;  // codes per word (several when packed)
-    unsigned bits = 0;         // bits per packed code
-    std::uint32_t mask = ~std::uint32_t{0};
+    std::size_t n_rows = 0;      // Values: rows (the layer's inputs), kept in chunks
+    std::size_t words = 0;       // Codes: 32-bit words per row
+    std::size_t code_bytes = 4;  // Codes: 1 or 2 when packed in the words (wide layers)
   };
   std::vector<info::StateCounter> m_counters;  // one per layer: each keeps its table shape
   std::vector<std::uint32_t> m_scratch;
@@ -103,6 +104,7 @@ class Evaluator {
   std::vector<float> m_in, m_z, m_a, m_q, m_values, m_prev_values, m_softmax_scratch, m_best;
   std::vector<std::uint32_t> m_codes_t, m_codes, m_prev_codes, m_local_ids, m_ids, m_reps, m_prev_reps,
       m_predicted, m_state_class, m_sample_start, m_sample_order;
+  std::vector<const std::uint8_t*> m_row_ptrs;
 };
 
 /// The same product in the features x samples layout: x is d_in x n, z is d_out x n (each
