@@ -42,15 +42,13 @@ struct ReproduceOptions {
 
 std::vector<const experiment::SuiteExperiment*> selection(const std::vector<std::string>& names) {
   std::vector<const experiment::SuiteExperiment*> out;
-  const bool all = names.empty() || std::find(names.begin(), names.end(), "all") != names.end();
-  for (const experiment::SuiteExperiment& e : experiment::paper_suite()) {
-    if (all) out.push_back(&e);
+  if (names.empty() || std::find(names.begin(), names.end(), "all") != names.end()) {
+    for (const experiment::SuiteExperiment& e : experiment::paper_suite()) out.push_back(&e);
+    return out;
   }
-  if (!all) {
-    for (const std::string& n : names) {
-      const experiment::SuiteExperiment* e = &experiment::find_suite_experiment(n);
-      if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
-    }
+  for (const std::string& n : names) {
+    const experiment::SuiteExperiment* e = &experiment::find_suite_experiment(n);
+    if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
   }
   return out;
 }
