@@ -6,48 +6,76 @@
 
 namespace infoplane::nn {
 
+namespace {
+
+constexpr std::size_t k_block = 64;
+
+/// CB output channels from co0 at one output position, 64 samples from r0, accumulated in
+/// registers over all taps (each input row loaded once for the CB channels).
+template <typename S, std::size_t CB>
+inline void conv_block(const S* x, std::size_t n, const MapShape& in, const S* w, const S* b,
+                       std::size_t c_out, std::size_t k, std::size_t co0, std::size_t oy, std::size_t ox,
+                       std::size_t r0, S* const* zrows) {
+  S acc[CB][k_block];
+  for (std::size_t cc = 0; cc < CB; ++cc) {
+    for (std::size_t r = 0; r < k_block; ++r) acc[cc][r] = b[co0 + cc];
+  }
+  std::size_t t = 0;
+  for (std::size_t ci = 0; ci < in.channels; ++ci) {
+    for (std::size_t ky = 0; ky < k; ++ky) {
+      const S* xrow = x + ((ci * in.height + oy + ky) * in.width + ox) * n + r0;
+      for (std::size_t kx = 0; kx < k; ++kx, ++t, xrow += n) {
+        S wv[CB];
+        for (std::size_t cc = 0; cc < CB; ++cc) wv[cc] = w[t * c_out + co0 + cc];
+        for (std::size_t cc = 0; cc < CB; ++cc) {
+          for (std::size_t r = 0; r < k_block; ++r) acc[cc][r] += wv[cc] * xrow[r];
+        }
+      }
+    }
+  }
+  for (std::size_t cc = 0; cc < CB; ++cc) std::copy(acc[cc], acc[cc] + k_block, zrows[cc] + r0);
+}
+
+}  // namespace
+
 template <typename S>
 void conv2d_forward(const S* x, std::size_t n, const MapShape& in, const S* w, const S* b,
                     std::size_t c_out, std::size_t k, S* z) {
   const MapShape out = conv2d_output(in, c_out, k);
-  const std::size_t h = in.height;
-  const std::size_t wd = in.width;
-  const std::size_t n_taps = in.channels * k * k;
-  // Blocks of 64 samples accumulate in registers over all taps of one output feature.
-  // Samples go in chunks of 512 (2 KiB of each feature row), so that the rows a chunk
-  // touches stay in the caches and TLB however many samples there are (70000 states of
-  // the evaluation pass).
-  constexpr std::size_t k_block = 64;
+  const std::size_t positions = out.height * out.width;
+  // Blocks of 64 samples x up to 2 output channels accumulate in registers over all taps
+  // of one output position. Samples go in chunks of 512 (2 KiB of each feature row), so
+  // that the rows a chunk touches stay in the caches and TLB however many samples there
+  // are.
   constexpr std::size_t k_chunk = 512;
   for (std::size_t c0 = 0; c0 < n; c0 += k_chunk) {
     const std::size_t c1 = std::min(n, c0 + k_chunk);
-    for (std::size_t co = 0; co < c_out; ++co) {
+    const std::size_t c_full = c0 + (c1 - c0) / k_block * k_block;
+    for (std::size_t co0 = 0; co0 < c_out; co0 += 2) {
+      const std::size_t cb = std::min<std::size_t>(2, c_out - co0);
       for (std::size_t oy = 0; oy < out.height; ++oy) {
         for (std::size_t ox = 0; ox < out.width; ++ox) {
-          for (std::size_t r0 = c0; r0 < c1; r0 += k_block) {
-            const std::size_t len = std::min(k_block, c1 - r0);
-            S* zrow = z + ((co * out.height + oy) * out.width + ox) * n + r0;
-            if (len == k_block) {
-              S acc[k_block];
-              for (std::size_t r = 0; r < k_block; ++r) acc[r] = b[co];
-              for (std::size_t t = 0; t < n_taps; ++t) {
-                const std::size_t ci = t / (k * k);
-                const std::size_t ky = (t / k) % k;
-                const std::size_t kx = t % k;
-                const S wv = w[t * c_out + co];
-                const S* xrow = x + ((ci * h + oy + ky) * wd + ox + kx) * n + r0;
-                for (std::size_t r = 0; r < k_block; ++r) acc[r] += wv * xrow[r];
-              }
-              std::copy(acc, acc + k_block, zrow);
+          S* zrows[2];
+          for (std::size_t cc = 0; cc < cb; ++cc) zrows[cc] = z + ((co0 + cc) * positions + oy * out.width + ox) * n;
+          for (std::size_t r0 = c0; r0 < c_full; r0 += k_block) {
+            if (cb == 2) {
+              conv_block<S, 2>(x, n, in, w, b, c_out, k, co0, oy, ox, r0, zrows);
             } else {
-              std::fill(zrow, zrow + len, b[co]);
-              for (std::size_t t = 0; t < n_taps; ++t) {
-                const std::size_t ci = t / (k * k);
-                const std::size_t ky = (t / k) % k;
-                const std::size_t kx = t % k;
-                const S wv = w[t * c_out + co];
-                const S* xrow = x + ((ci * h + oy + ky) * wd + ox + kx) * n + r0;
-                for (std::size_t r = 0; r < len; ++r) zrow[r] += wv * xrow[r];
+              conv_block<S, 1>(x, n, in, w, b, c_out, k, co0, oy, ox, r0, zrows);
+            }
+          }
+          if (c_full == c1) continue;
+          for (std::size_t cc = 0; cc < cb; ++cc) {
+            S* zrow = zrows[cc];
+            std::fill(zrow + c_full, zrow + c1, b[co0 + cc]);
+            std::size_t t = 0;
+            for (std::size_t ci = 0; ci < in.channels; ++ci) {
+              for (std::size_t ky = 0; ky < k; ++ky) {
+                for (std::size_t kx = 0; kx < k; ++kx, ++t) {
+                  const S wv = w[t * c_out + co0 + cc];
+                  const S* xrow = x + ((ci * in.height + oy + ky) * in.width + ox + kx) * n;
+                  for (std::size_t r = c_full; r < c1; ++r) zrow[r] += wv * xrow[r];
+                }
               }
             }
           }

@@ -58,21 +58,23 @@ TEST(Dense, BlockedKernelsEqualTheReferencesBitForBit) {
 
 TEST(Conv2D, FastKernelEqualsTheNaiveReferenceBitForBit) {
   Rng rng(3);
-  // 70 samples: one full block of 64 and a tail.
-  const std::size_t n = 70;
-  const MapShape in{3, 9, 8};
-  const std::size_t c_out = 4, k = 3;
-  const MapShape out = conv2d_output(in, c_out, k);
-  EXPECT_EQ(out.size(), 4U * 7U * 6U);
-  const std::vector<float> x_rows = random_values<float>(n * in.size(), rng);
-  const std::vector<float> w = random_values<float>(in.channels * k * k * c_out, rng);
-  const std::vector<float> b = random_values<float>(c_out, rng);
-  std::vector<float> z_naive(n * out.size());
-  conv2d_forward_naive(x_rows.data(), n, in, w.data(), b.data(), c_out, k, z_naive.data());
-  const std::vector<float> x_cols = transpose(x_rows, n, in.size());
-  std::vector<float> z_fast(n * out.size());
-  conv2d_forward(x_cols.data(), n, in, w.data(), b.data(), c_out, k, z_fast.data());
-  EXPECT_EQ(transpose(z_fast, out.size(), n), z_naive);
+  // 70 samples: one full block of 64 and a tail; 600: a chunk of 512 and a partial one;
+  // output channels in pairs and an odd one.
+  for (const auto [n, c_out] : {std::array<std::size_t, 2>{70, 4}, {600, 3}, {10, 1}}) {
+    const MapShape in{3, 9, 8};
+    const std::size_t k = 3;
+    const MapShape out = conv2d_output(in, c_out, k);
+    EXPECT_EQ(out.size(), c_out * 7U * 6U);
+    const std::vector<float> x_rows = random_values<float>(n * in.size(), rng);
+    const std::vector<float> w = random_values<float>(in.channels * k * k * c_out, rng);
+    const std::vector<float> b = random_values<float>(c_out, rng);
+    std::vector<float> z_naive(n * out.size());
+    conv2d_forward_naive(x_rows.data(), n, in, w.data(), b.data(), c_out, k, z_naive.data());
+    const std::vector<float> x_cols = transpose(x_rows, n, in.size());
+    std::vector<float> z_fast(n * out.size());
+    conv2d_forward(x_cols.data(), n, in, w.data(), b.data(), c_out, k, z_fast.data());
+    EXPECT_EQ(transpose(z_fast, out.size(), n), z_naive) << n << " " << c_out;
+  }
 }
 
 TEST(Conv2D, BackwardAgreesWithTheNaiveReference) {
