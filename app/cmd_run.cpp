@@ -34,12 +34,17 @@ using Clock = std::chrono::steady_clock;
 /// Progress on stderr: a redrawn bar on a terminal, a plain line every 10 s otherwise.
 class ProgressReporter {
  public:
-  ProgressReporter(std::size_t repetitions, std::size_t epochs)
-      : m_total(repetitions * epochs), m_epochs(epochs), m_repetitions(repetitions),
+  /// `slots`: one past the largest repetition index that reports.
+  ProgressReporter(std::size_t repetitions, std::size_t epochs, std::size_t slots)
+      : m_total(repetitions * epochs), m_epochs(epochs), m_repetitions(repetitions), m_epoch_of(slots),
         m_tty(::isatty(STDERR_FILENO) == 1), m_start(Clock::now()), m_last(m_start) {}
 
-  void epoch_done() {
-    const std::size_t done = ++m_done;
+  /// Repetition `repetition` finished `epoch` epochs of its current attempt; a restarted
+  /// attempt starts again from epoch 1, and its earlier epochs no longer count as done.
+  void epoch_done(std::size_t repetition, std::size_t epoch) {
+    const auto now_at = static_cast<long long>(epoch);
+    const long long before = m_epoch_of[repetition].exchange(now_at);
+    const auto done = static_cast<std::size_t>(std::max(0LL, m_done += now_at - before));
     const auto now = Clock::now();
     const auto interval = m_tty ? std::chrono::milliseconds(200) : std::chrono::milliseconds(10000);
     std::unique_lock<std::mutex> lock(m_mutex, std::try_to_lock);
@@ -80,9 +85,11 @@ class ProgressReporter {
   }
 
   std::size_t m_total, m_epochs, m_repetitions;
+  std::vector<std::atomic<long long>> m_epoch_of;  ///< per repetition: epochs of its current attempt
   bool m_tty;
   Clock::time_point m_start, m_last;
-  std::atomic<std::size_t> m_done{0}, m_repetitions_done{0};
+  std::atomic<long long> m_done{0};
+  std::atomic<std::size_t> m_repetitions_done{0};
   std::mutex m_mutex;
 };
 
@@ -286,11 +293,11 @@ fs::path run_config(const experiment::Config& config, const RunOptions& options)
   fmt::print(stderr, "infoplane: {} repetitions x {} epochs of '{}' on {} thread{} -> {}\n", todo.size(),
              config.total_epochs(), config.name, threads, threads == 1 ? "" : "s",
              store.dir().string());
-  ProgressReporter progress(std::max<std::size_t>(todo.size(), 1), config.total_epochs());
+  ProgressReporter progress(std::max<std::size_t>(todo.size(), 1), config.total_epochs(), n_reps);
   const auto start = Clock::now();
   try {
     experiment::run_repetitions(
-        config, dataset, todo, threads, [&](std::size_t, std::size_t) { progress.epoch_done(); },
+        config, dataset, todo, threads, [&](std::size_t rep, std::size_t epoch) { progress.epoch_done(rep, epoch); },
         [&](experiment::RepetitionResult&& r) {
           store.write_activations(r, dataset.y);
           std::vector<experiment::StoredActivations>().swap(r.activations);

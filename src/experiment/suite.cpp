@@ -64,11 +64,8 @@ Config suite_config(const SuiteExperiment& experiment, const std::filesystem::pa
     if (config.training.prefit_epochs > 0) {
       config.training.prefit_epochs = std::min(config.training.prefit_epochs, experiment.quick.prefit_epochs);
     }
-    // The bad-fit rule starts where a short run would already be over; scale it along.
-    const std::size_t full_epochs = load_config(experiments_dir / (experiment.name + ".toml")).training.epochs;
-    config.experiment.restart_from_epoch =
-        config.experiment.restart_from_epoch * config.training.epochs / std::max<std::size_t>(full_epochs, 1);
-    config.experiment.restart_from_epoch = std::max<std::size_t>(config.experiment.restart_from_epoch, 1);
+    // The bad-fit rule keeps its first epoch: a short run is too short to judge a fit (a
+    // slow start is not a dead network); the analysis still leaves out bad final fits.
     validate(config);
   }
   return config;
