@@ -3,12 +3,16 @@
 #include "infoplane/nn/conv2d.h"
 
 #include <algorithm>
+#include <cstring>
+#include <type_traits>
 
 namespace infoplane::nn {
 
 namespace {
 
 constexpr std::size_t k_block = 64;
+
+typedef float v16f __attribute__((vector_size(64)));
 
 /// CB output channels from co0 at one output position, 64 samples from r0, accumulated in
 /// registers over all taps (each input row loaded once for the CB channels).
@@ -34,6 +38,79 @@ inline void conv_block(const S* x, std::size_t n, const MapShape& in, const S* w
     }
   }
   for (std::size_t cc = 0; cc < CB; ++cc) std::copy(acc[cc], acc[cc] + k_block, zrows[cc] + r0);
+}
+
+/// Weight gradients of TB taps from t0 of output channel co (and, with t0 = 0, its bias
+/// gradient): each a sum over output positions, then samples, in 16 lane sums (lane l:
+/// samples r = l mod 16) added in lane order, plus the n mod 16 last samples' sum.
+template <typename S, std::size_t TB>
+inline void gradient_taps(const S* x, const S* g, std::size_t n, std::size_t n_vec, const MapShape& in,
+                          const MapShape& out, std::size_t k, std::size_t co, std::size_t c_out,
+                          std::size_t t0, S* gw, S* gb) {
+  constexpr std::size_t k_lanes = 16;
+  const bool bias = t0 == 0;
+  S acc[TB][k_lanes] = {};
+  S acc_tail[TB] = {};
+  S lanes[k_lanes] = {};
+  S tail = 0;
+  std::size_t offset[TB];  // input feature of each tap at output position (0, 0)
+  for (std::size_t tt = 0; tt < TB; ++tt) {
+    const std::size_t t = t0 + tt;
+    const std::size_t ci = t / (k * k);
+    const std::size_t ky = (t / k) % k;
+    const std::size_t kx = t % k;
+    offset[tt] = (ci * in.height + ky) * in.width + kx;
+  }
+  // Float: the TB lane-sum vectors stay in registers over all positions.
+  v16f va[TB];
+  for (std::size_t tt = 0; tt < TB; ++tt) va[tt] = v16f{};
+  for (std::size_t oy = 0; oy < out.height; ++oy) {
+    for (std::size_t ox = 0; ox < out.width; ++ox) {
+      const S* grow = g + ((co * out.height + oy) * out.width + ox) * n;
+      const std::size_t at = oy * in.width + ox;
+      const S* xrow[TB];
+      for (std::size_t tt = 0; tt < TB; ++tt) xrow[tt] = x + (offset[tt] + at) * n;
+      if (bias) {
+        for (std::size_t r = 0; r < n_vec; r += k_lanes) {
+          for (std::size_t l = 0; l < k_lanes; ++l) lanes[l] += grow[r + l];
+        }
+      }
+      if constexpr (std::is_same_v<S, float>) {
+        for (std::size_t r = 0; r < n_vec; r += k_lanes) {
+          v16f gv;
+          std::memcpy(&gv, grow + r, sizeof gv);
+          for (std::size_t tt = 0; tt < TB; ++tt) {
+            v16f xv;
+            std::memcpy(&xv, xrow[tt] + r, sizeof xv);
+            va[tt] += gv * xv;
+          }
+        }
+      } else {
+        for (std::size_t r = 0; r < n_vec; r += k_lanes) {
+          for (std::size_t tt = 0; tt < TB; ++tt) {
+            for (std::size_t l = 0; l < k_lanes; ++l) acc[tt][l] += grow[r + l] * xrow[tt][r + l];
+          }
+        }
+      }
+      for (std::size_t r = n_vec; r < n; ++r) {
+        if (bias) tail += grow[r];
+        for (std::size_t tt = 0; tt < TB; ++tt) acc_tail[tt] += grow[r] * xrow[tt][r];
+      }
+    }
+  }
+  if constexpr (std::is_same_v<S, float>) {
+    for (std::size_t tt = 0; tt < TB; ++tt) std::memcpy(acc[tt], &va[tt], sizeof va[tt]);
+  }
+  if (bias) {
+    S total = 0;
+    for (std::size_t l = 0; l < k_lanes; ++l) total += lanes[l];
+    gb[co] = total + tail;
+  }
+  for (std::size_t tt = 0; tt < TB; ++tt) {
+    S sum = 0;
+    for (std::size_t l = 0; l < k_lanes; ++l) sum += acc[tt][l];
+    gw[(t0 + tt) * c_out + co] = sum + acc_tail[tt];
+  }
 }
 
 }  // namespace
@@ -92,43 +169,26 @@ void conv2d_backward(const S* x, const S* g, std::size_t n, const MapShape& in, 
   const std::size_t h = in.height;
   const std::size_t wd = in.width;
   const std::size_t n_taps = in.channels * k * k;
-  const std::size_t positions = out.height * out.width;
-  constexpr std::size_t k_lanes = 16;
+  const std::size_t n_vec = n - n % 16;
   for (std::size_t co = 0; co < c_out; ++co) {
-    // Bias: sum of the gradient over positions and samples.
-    S lanes[k_lanes] = {};
-    S tail = 0;
-    const std::size_t n_vec = n - n % k_lanes;
-    for (std::size_t p = 0; p < positions; ++p) {
-      const S* grow = g + (co * positions + p) * n;
-      for (std::size_t r = 0; r < n_vec; r += k_lanes) {
-        for (std::size_t l = 0; l < k_lanes; ++l) lanes[l] += grow[r + l];
+    // Bias and weights: one sum per tap over positions and samples, as 16 lane sums, in
+    // blocks of up to 8 taps (independent chains of additions), the first block with the
+    // bias's sum.
+    const std::size_t n_blocks = (n_taps + 7) / 8;
+    std::size_t t0 = 0;
+    for (std::size_t block = 0; block < n_blocks; ++block) {
+      const std::size_t tb = (n_taps - t0) / (n_blocks - block);
+      switch (tb) {
+        case 1: gradient_taps<S, 1>(x, g, n, n_vec, in, out, k, co, c_out, t0, gw, gb); break;
+        case 2: gradient_taps<S, 2>(x, g, n, n_vec, in, out, k, co, c_out, t0, gw, gb); break;
+        case 3: gradient_taps<S, 3>(x, g, n, n_vec, in, out, k, co, c_out, t0, gw, gb); break;
+        case 4: gradient_taps<S, 4>(x, g, n, n_vec, in, out, k, co, c_out, t0, gw, gb); break;
+        case 5: gradient_taps<S, 5>(x, g, n, n_vec, in, out, k, co, c_out, t0, gw, gb); break;
+        case 6: gradient_taps<S, 6>(x, g, n, n_vec, in, out, k, co, c_out, t0, gw, gb); break;
+        case 7: gradient_taps<S, 7>(x, g, n, n_vec, in, out, k, co, c_out, t0, gw, gb); break;
+        default: gradient_taps<S, 8>(x, g, n, n_vec, in, out, k, co, c_out, t0, gw, gb); break;
       }
-      for (std::size_t r = n_vec; r < n; ++r) tail += grow[r];
-    }
-    S total = 0;
-    for (std::size_t l = 0; l < k_lanes; ++l) total += lanes[l];
-    gb[co] = total + tail;
-    // Weights: one dot product per tap over positions and samples.
-    for (std::size_t t = 0; t < n_taps; ++t) {
-      const std::size_t ci = t / (k * k);
-      const std::size_t ky = (t / k) % k;
-      const std::size_t kx = t % k;
-      S acc[k_lanes] = {};
-      S acc_tail = 0;
-      for (std::size_t oy = 0; oy < out.height; ++oy) {
-        for (std::size_t ox = 0; ox < out.width; ++ox) {
-          const S* grow = g + ((co * out.height + oy) * out.width + ox) * n;
-          const S* xrow = x + ((ci * h + oy + ky) * wd + ox + kx) * n;
-          for (std::size_t r = 0; r < n_vec; r += k_lanes) {
-            for (std::size_t l = 0; l < k_lanes; ++l) acc[l] += grow[r + l] * xrow[r + l];
-          }
-          for (std::size_t r = n_vec; r < n; ++r) acc_tail += grow[r] * xrow[r];
-        }
-      }
-      S sum = 0;
-      for (std::size_t l = 0; l < k_lanes; ++l) sum += acc[l];
-      gw[t * c_out + co] = sum + acc_tail;
+      t0 += tb;
     }
   }
   if (g_in == nullptr) return;
