@@ -193,7 +193,7 @@ void reproduce(const ReproduceOptions& options) {
 
   // The report covers every experiment of the suite with a finished run in the folder:
   // the full-size one, else the --quick one.
-  std::map<std::string, fs::path, std::less<>> finished;
+  std::map<std::string, report::RunRef, std::less<>> finished;
   for (const experiment::SuiteExperiment& e : experiment::paper_suite()) {
     const fs::path run_dir = out / e.name;
     report::ReportEntry entry{e.name, e.title, e.group, e.figures, "not run", 0, 0, 0, 0, 0, report::kMissing, {}};
@@ -220,7 +220,7 @@ void reproduce(const ReproduceOptions& options) {
           if (report_dir != out) copy_into(image, report_dir / shown);
           entry.images.emplace_back(shown, caption_of(image));
         }
-        finished.emplace(e.name, run_dir);
+        finished.emplace(e.name, report::RunRef(run_dir, entry.quick));
       } else if (full_state == "partial" || quick_state == "partial") {
         entry.status = "unfinished (continue with the same command)";
       }
@@ -232,9 +232,9 @@ void reproduce(const ReproduceOptions& options) {
 
   report::PhaseOptions phase_options;
   report::RunEvidence evidence(
-      [&](std::string_view name) -> std::optional<fs::path> {
+      [&](std::string_view name) -> std::optional<report::RunRef> {
         const auto it = finished.find(name);
-        return it == finished.end() ? std::nullopt : std::optional<fs::path>(it->second);
+        return it == finished.end() ? std::nullopt : std::optional<report::RunRef>(it->second);
       },
       phase_options);
   for (const report::ReportEntry& e : input.entries) {

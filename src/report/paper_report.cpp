@@ -60,8 +60,11 @@ void verdict_section(std::string& md, const std::vector<Verdict>& verdicts) {
       (v.variant.empty() ? plain : reference) = &v;
     }
     if (plain == nullptr) continue;
-    md += fmt::format("| {} | {} | **{}** | {} |\n", f, plain->claim, outcome_name(plain->outcome),
-                      reference ? fmt::format("**{}**", outcome_name(reference->outcome)) : std::string("–"));
+    const auto cell = [](const Verdict& v) {
+      return fmt::format("**{}**{}", outcome_name(v.outcome), v.quick ? " (quick runs)" : "");
+    };
+    md += fmt::format("| {} | {} | {} | {} |\n", f, plain->claim, cell(*plain),
+                      reference ? cell(*reference) : std::string("–"));
   }
   md += "\n### The numbers behind each verdict\n\n";
   for (const Verdict& v : verdicts) {

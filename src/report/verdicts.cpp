@@ -32,14 +32,15 @@ const RunEvidence::Run* RunEvidence::get(std::string_view experiment) {
   auto it = m_runs.find(experiment);
   if (it == m_runs.end()) {
     std::optional<Run> run;
-    if (const auto dir = m_lookup(experiment)) {
+    if (const auto ref = m_lookup(experiment)) {
       run.emplace();
-      run->dir = *dir;
-      run->mi = read_run_mi(*dir, m_options.min_train_accuracy, "reproduce");
+      run->dir = ref->dir;
+      run->quick = ref->quick;
+      run->mi = read_run_mi(ref->dir, m_options.min_train_accuracy, "reproduce");
       for (const MiSeries& s : run->mi.mi)
         run->phases.push_back({s.estimator, detect_phases(run->mi.info, s, run->mi.selection.kept, m_options)});
-      if (std::filesystem::exists(*dir / "accuracy.csv")) run->accuracy = read_accuracy(*dir);
-      std::ifstream in(*dir / "manifest.json");
+      if (std::filesystem::exists(ref->dir / "accuracy.csv")) run->accuracy = read_accuracy(ref->dir);
+      std::ifstream in(ref->dir / "manifest.json");
       const nlohmann::json manifest = nlohmann::json::parse(in, nullptr, false);
       if (manifest.is_object() && manifest.contains("repetitions") && manifest["repetitions"].is_array()) {
         std::vector<double> walls;
@@ -67,6 +68,7 @@ struct Checks {
   std::vector<Check> results;
   std::vector<std::string> sentences;
   bool missing = false;
+  bool quick = false;  ///< a run is scaled down
 
   void add(Check c, std::string sentence) {
     results.push_back(c);
@@ -76,7 +78,8 @@ struct Checks {
 
   Outcome outcome() const {
     if (missing) return Outcome::not_run;
-    if (std::find(results.begin(), results.end(), Check::fail) != results.end()) return Outcome::not_reproduced;
+    if (std::find(results.begin(), results.end(), Check::fail) != results.end())
+      return quick ? Outcome::inconclusive : Outcome::not_reproduced;
     if (std::find(results.begin(), results.end(), Check::unclear) != results.end()) return Outcome::inconclusive;
     return results.empty() ? Outcome::not_run : Outcome::reproduced;
   }
@@ -215,7 +218,9 @@ Verdict make_verdict(const Finding& f, std::string variant, std::vector<std::str
   v.variant = std::move(variant);
   v.experiments = std::move(experiments);
   v.outcome = c.outcome();
+  v.quick = c.quick && !c.missing;
   v.evidence = c.missing ? "" : c.text();
+  if (v.quick) v.evidence += " (Rests on --quick runs: a failing check there is not evidence against the paper.)";
   return v;
 }
 
@@ -225,6 +230,7 @@ std::vector<const RunEvidence::Run*> runs_of(RunEvidence& ev, const std::vector<
   for (const std::string& n : names) {
     runs.push_back(ev.get(n));
     if (runs.back() == nullptr) checks.missing = true;
+    else checks.quick |= runs.back()->quick;
   }
   return runs;
 }

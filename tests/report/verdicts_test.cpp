@@ -99,6 +99,23 @@ TEST(Verdicts, FollowThePhasesOfTheRuns) {
   }
 }
 
+TEST(Verdicts, AFailingCheckOnAQuickRunIsInconclusive) {
+  testing::TempDirs dirs("infoplane_verdicts_quick");
+  const auto compressing = make_run(dirs, "relu", "relu", true);
+  RunEvidence evidence(
+      [&](std::string_view name) -> std::optional<RunRef> {
+        if (name == "szt-relu-8bit") return RunRef(compressing, true);
+        return std::nullopt;
+      },
+      PhaseOptions{});
+  for (const Verdict& v : paper_verdicts(evidence)) {
+    if (v.finding != 4 || !v.variant.empty()) continue;
+    EXPECT_EQ(v.outcome, Outcome::inconclusive);
+    EXPECT_TRUE(v.quick);
+    EXPECT_NE(v.evidence.find("--quick"), std::string::npos) << v.evidence;
+  }
+}
+
 TEST(Verdicts, RangeLinkFollowsTheMeanCurves) {
   testing::TempDirs dirs("infoplane_rangelink");
   const auto dir = make_run(dirs, "relu", "relu", true);

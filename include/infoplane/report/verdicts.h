@@ -4,7 +4,9 @@
 ///
 /// Every verdict is made of checks; a check passes, fails or is unclear. A verdict is
 /// "reproduced" when all its checks pass, "not reproduced" when one fails, "inconclusive"
-/// when none fails and one is unclear, and "not run" when a run it needs is missing.
+/// when none fails and one is unclear, and "not run" when a run it needs is missing. A
+/// verdict resting on a scaled-down (--quick) run is never "not reproduced": a failing
+/// check there makes it inconclusive.
 /// Phases come from report/phases (detected = size >= min_size and bootstrap p <= alpha);
 /// a phase check is unclear when the phase is not detected although its size reaches
 /// min_size and its p-value is at most 4 alpha. The rules of each finding are in
@@ -37,11 +39,19 @@ struct Verdict {
   std::vector<std::string> experiments;  ///< the suite experiments it rests on
   std::string rule;           ///< how the checks decide
   Outcome outcome = Outcome::not_run;
+  bool quick = false;         ///< rests on a --quick run: a failing check makes it inconclusive
   std::string evidence;       ///< the numbers, one sentence per check
 };
 
-/// The run directory of a suite experiment, if it has a finished run.
-using RunLookup = std::function<std::optional<std::filesystem::path>(std::string_view experiment)>;
+/// A finished run of a suite experiment; `quick`: scaled down (`reproduce --quick`).
+struct RunRef {
+  RunRef(std::filesystem::path d, bool q = false) : dir(std::move(d)), quick(q) {}  // NOLINT: implicit from a path
+  std::filesystem::path dir;
+  bool quick = false;
+};
+
+/// The finished run of a suite experiment, if it has one.
+using RunLookup = std::function<std::optional<RunRef>(std::string_view experiment)>;
 
 /// Reads and analyses each run once (MI, phases of every estimator, accuracy, ranges).
 class RunEvidence {
@@ -50,6 +60,7 @@ class RunEvidence {
 
   struct Run {
     std::filesystem::path dir;
+    bool quick = false;
     RunMi mi;
     std::vector<EstimatorPhases> phases;  ///< one per estimator, as in mi
     AccuracySeries accuracy;
