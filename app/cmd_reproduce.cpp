@@ -83,8 +83,10 @@ std::string caption_of(const fs::path& image) {
 }
 
 /// Draws the experiment's figures into RUN_DIR/figures; returns the PNG files.
-std::vector<fs::path> draw(const fs::path& run_dir, const experiment::Config& config) {
+std::vector<fs::path> draw(const fs::path& run_dir, const experiment::Config& config, bool quick) {
   report::PlotOptions options;
+  // A --quick run stops before a network can be judged a bad fit: draw every repetition.
+  if (quick) options.min_train_accuracy = 0.0;
   options.figures = {report::Figure::plane, report::Figure::mi, report::Figure::accuracy};
   if (config.network.activation == "relu" && config.data.dataset == "szt") {
     options.figures.push_back(report::Figure::range);
@@ -95,6 +97,7 @@ std::vector<fs::path> draw(const fs::path& run_dir, const experiment::Config& co
     std::vector<report::ComparePanel> panels;
     for (const std::string& e : estimators) panels.push_back({run_dir, e, e});
     report::PlotOptions compare;
+    compare.min_train_accuracy = options.min_train_accuracy;
     compare.figures = {report::Figure::plane};
     compare.out_dir = run_dir / "figures";
     const report::PlotReport drawn = report::plot_compare(panels, compare);
@@ -215,7 +218,7 @@ void reproduce(const ReproduceOptions& options) {
           entry.projected_full_seconds = experiment::projected_seconds(
               full, experiment::probe_seconds_per_repetition(full), options.threads);
         }
-        for (const fs::path& image : draw(run_dir, config)) {
+        for (const fs::path& image : draw(run_dir, config, entry.quick)) {
           fs::path shown = fs::relative(image, out);
           if (report_dir != out) copy_into(image, report_dir / shown);
           entry.images.emplace_back(shown, caption_of(image));

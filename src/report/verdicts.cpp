@@ -36,7 +36,8 @@ const RunEvidence::Run* RunEvidence::get(std::string_view experiment) {
       run.emplace();
       run->dir = ref->dir;
       run->quick = ref->quick;
-      run->mi = read_run_mi(ref->dir, m_options.min_train_accuracy, "reproduce");
+      // A scaled-down run stops before a network can be judged a bad fit: keep all.
+      run->mi = read_run_mi(ref->dir, ref->quick ? 0.0 : m_options.min_train_accuracy, "reproduce");
       for (const MiSeries& s : run->mi.mi)
         run->phases.push_back({s.estimator, detect_phases(run->mi.info, s, run->mi.selection.kept, m_options)});
       if (std::filesystem::exists(ref->dir / "accuracy.csv")) run->accuracy = read_accuracy(ref->dir);

@@ -6,7 +6,8 @@
 /// "reproduced" when all its checks pass, "not reproduced" when one fails, "inconclusive"
 /// when none fails and one is unclear, and "not run" when a run it needs is missing. A
 /// verdict resting on a scaled-down (--quick) run is never "not reproduced": a failing
-/// check there makes it inconclusive.
+/// check there makes it inconclusive. Such a run keeps all its repetitions (it stops before
+/// a network can be judged a bad fit by its final training accuracy).
 /// Phases come from report/phases (detected = size >= min_size and bootstrap p <= alpha);
 /// a phase check is unclear when the phase is not detected although its size reaches
 /// min_size and its p-value is at most 4 alpha. The rules of each finding are in
