@@ -221,7 +221,11 @@ Verdict make_verdict(const Finding& f, std::string variant, std::vector<std::str
   v.outcome = c.outcome();
   v.quick = c.quick && !c.missing;
   v.evidence = c.missing ? "" : c.text();
-  if (v.quick) v.evidence += " (Rests on --quick runs: a failing check there is not evidence against the paper.)";
+  const bool failed = std::find(c.results.begin(), c.results.end(), Check::fail) != c.results.end();
+  if (v.quick) {
+    v.evidence += failed ? " (Rests on --quick runs: a failing check there is not evidence against the paper.)"
+                         : " (Rests on --quick runs.)";
+  }
   return v;
 }
 
