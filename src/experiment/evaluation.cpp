@@ -250,10 +250,8 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
         out[f * len + k] = prev.grid.lo + static_cast<float>(code) * prev.grid.step;
       }
     } else {
-      const std::size_t t = rep / k_chunk;
-      const std::size_t rep_len = chunk_len(prev.n_rows, t);
-      const float* column = m_prev_values.data() + t * k_chunk * width_prev + (rep - t * k_chunk);
-      for (std::size_t f = 0; f < width_prev; ++f) out[f * len + k] = column[f * rep_len];
+      const float* row = m_prev_values.data() + rep * width_prev;
+      for (std::size_t f = 0; f < width_prev; ++f) out[f * len + k] = row[f];
     }
   };
 
@@ -269,7 +267,6 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
     Stored out_store;
     out_store.kind = pool ? Stored::Values : Stored::Codes;
     out_store.grid = grid;
-    out_store.n_rows = n_prev;
     const unsigned code_bits = static_cast<unsigned>(std::bit_width(grid.max_code));
     const bool pack = width * code_bits > 128;
     out_store.code_bytes = !pack ? 4 : code_bits <= 8 ? 1 : code_bits <= 16 ? 2 : 4;
@@ -313,6 +310,13 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
           m_row_ptrs[k] = reinterpret_cast<const std::uint8_t*>(m_prev_codes.data() + m_prev_reps[s0 + k] * prev.words);
         }
         byte_rows_to_values(m_row_ptrs.data(), len, width_prev, prev.grid, m_in.data());
+      } else if (prev.kind == Stored::Values) {
+        for (std::size_t k0 = 0; k0 < len; k0 += 16) {
+          const std::size_t k1 = std::min(len, k0 + 16);
+          for (std::size_t f = 0; f < width_prev; ++f) {
+            for (std::size_t k = k0; k < k1; ++k) m_in[f * len + k] = m_prev_values[m_prev_reps[s0 + k] * width_prev + f];
+          }
+        }
       } else {
         for (std::size_t k = 0; k < len; ++k) fill_column(s0 + k, m_in.data(), len, k);
       }
@@ -337,7 +341,15 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
       hi = t == 0 ? chunk_hi : std::max(hi, chunk_hi);
       nn::quantize(m_a.data(), m_q.data(), m_codes_t.data(), count, grid);
       // Pooled values are already on the grid: kept as they are.
-      if (pool) std::copy_n(m_a.data(), count, m_values.data() + s0 * width);
+      if (pool) {
+        // Rows per state, 16 at a time (16 rows and 16 contiguous values in flight).
+        for (std::size_t r0 = 0; r0 < len; r0 += 16) {
+          const std::size_t r1 = std::min(len, r0 + 16);
+          for (std::size_t f = 0; f < width; ++f) {
+            for (std::size_t r = r0; r < r1; ++r) m_values[(s0 + r) * width + f] = m_a[f * len + r];
+          }
+        }
+      }
       // Codes to rows (states x words); narrower codes than words are packed, zero padded.
       std::uint32_t* rows = m_codes.data() + s0 * out_store.words;
       if (out_store.code_bytes < 4) {

@@ -88,11 +88,10 @@ class Evaluator {
   void build_input_states();
   /// How a layer's distinct states are kept for the next layer: the quantizer's codes
   /// (its values are lo + code step), or for max pooling the values themselves (pooled
-  /// values on the grid of the layer before), in rows for each of the layer's inputs.
+  /// values on the grid of the layer before), in a row for each of the layer's inputs.
   struct Stored {
     enum Kind { Input, Codes, Values } kind = Input;
     nn::QuantGrid grid;
-    std::size_t n_rows = 0;      // Values: rows (the layer's inputs), kept in chunks
     std::size_t words = 0;       // Codes: 32-bit words per row
     std::size_t code_bytes = 4;  // Codes: 1 or 2 when packed in the words (wide layers)
   };
