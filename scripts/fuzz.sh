@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes infoplane's input readers: installs clang and libFuzzer from Debian's packages
 # (only what is missing), builds the `fuzz` preset into build/fuzz and runs every target of
-# tests/fuzz for SECONDS seconds (default 30) each, or only the TARGETs named (config, idx,
-# csv, float_csv, report_csv, verify). Exits with 1 when a target crashed, hung, ran out of
+# tests/fuzz for SECONDS seconds (default 30) each, one per core at a time, or only the
+# TARGETs named (config, idx, csv, float_csv, report_csv, verify). Exits with 1 when a target crashed, hung, ran out of
 # memory or tripped a sanitizer; the input that did it is in build/fuzz/artifacts/TARGET/.
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
@@ -55,27 +55,44 @@ else
 fi
 trap 'rm -rf "$TMPDIR"' EXIT
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-failed=()
-for target in "${targets[@]}"; do
-  corpus=$build/corpus/$target
-  artifacts=$build/artifacts/$target
-  log=$build/logs/$target.log
-  mkdir -p "$corpus" "$artifacts" "$(dirname "$log")" "$TMPDIR"
+
+# Runs one target; its log is build/fuzz/logs/TARGET.log, its exit status TARGET.status.
+fuzz_target() {
+  local target=$1
+  local corpus=$build/corpus/$target artifacts=$build/artifacts/$target log=$build/logs/$target.log
+  mkdir -p "$corpus" "$artifacts" "$build/logs" "$TMPDIR"
   for seed in tests/fuzz/corpus/"$target"/*; do
     [ -e "$corpus/$(basename "$seed")" ] || cp "$seed" "$corpus"/
   done
-  echo "fuzzing $target for ${seconds}s (log: $log)"
   # -timeout: one input running longer is a hang; -rss_limit_mb also caps a single
   # allocation (libFuzzer's malloc limit), so a huge allocation is a finding too.
-  if "$build/${target}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-      -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1; then
+  local status=0
+  "$build/${target}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1 || status=$?
+  echo "$status" >"$build/logs/$target.status"
+}
+
+# One target per core at a time.
+parallel=$(nproc)
+echo "fuzzing ${targets[*]} for ${seconds}s each, $parallel at a time (logs: $build/logs/)"
+for target in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n || true; done
+  rm -f "$build/logs/$target.status"
+  fuzz_target "$target" &
+done
+wait
+
+failed=()
+for target in "${targets[@]}"; do
+  log=$build/logs/$target.log
+  if [ "$(cat "$build/logs/$target.status" 2>/dev/null)" = 0 ]; then
     # libFuzzer's final stats: number of runs and executions per second.
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
     coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
-    echo "  ok: ${runs:-?} runs, ${speed:-?} exec/s, ${coverage:-cov: ?}, $(ls "$corpus" | wc -l) inputs in the corpus"
+    echo "$target: ok, ${runs:-?} runs, ${speed:-?} exec/s, ${coverage:-cov: ?}, $(ls "$build/corpus/$target" | wc -l) inputs in the corpus"
   else
-    echo "  FAILED: $target; the input is in $artifacts/:" >&2
+    echo "$target: FAILED; the input is in $build/artifacts/$target/; end of $log:" >&2
     tail -n 60 "$log" >&2
     failed+=("$target")
   fi
