@@ -244,245 +244,268 @@ std::string net_name(std::string_view experiment) {
   return experiment.find("tanh") != std::string_view::npos ? "tanh" : "relu";
 }
 
-}  // namespace
-
-std::vector<Verdict> paper_verdicts(RunEvidence& ev) {
+/// Finding 1: the output layers of both SZT networks fit and compress.
+Verdict output_phases(RunEvidence& ev, const std::vector<std::string>& names, const std::string& variant) {
   const PhaseOptions& opt = ev.options();
-  std::vector<Verdict> out;
-
   const Finding f1{1, "Fitting and compression phases both occur in the softmax output layer (tanh and relu).",
                    "In each network the output layer's fitting (rise of I(T;Y)) and compression (drop of I(X;T) "
                    "after its maximum) are detected."};
+  Checks c;
+  const auto runs = runs_of(ev, names, c);
+  for (std::size_t i = 0; i < runs.size() && !c.missing; ++i) {
+    const LayerPhases* o = output_layer(*runs[i]);
+    if (o == nullptr) continue;
+    c.add(phase_check(o->fitting, opt), fmt::format("{} output: fitting {};", net_name(names[i]), describe(o->fitting)));
+    c.add(phase_check(o->compression, opt),
+          fmt::format("compression {} ({}).", describe(o->compression), runs_note(*runs[i])));
+  }
+  return make_verdict(f1, variant, names, c);
+}
+
+/// Finding 2: the hidden layers with room to fit do.
+Verdict hidden_fitting(RunEvidence& ev, const std::vector<std::string>& names, const std::string& variant) {
+  const PhaseOptions& opt = ev.options();
   const Finding f2{2, "Fitting phase in the hidden layers, for tanh and relu.",
                    "Fitting is detected in every hidden layer with room to fit: mean I(T;Y) at the first epoch "
                    "more than 0.1 bits (twice the smallest phase) below H(Y); and there is at least one such layer."};
+  Checks c;
+  const auto runs = runs_of(ev, names, c);
+  for (std::size_t i = 0; i < runs.size() && !c.missing; ++i) {
+    std::string fitted, saturated;
+    int candidates = 0;
+    for (const LayerPhases* lp : hidden_layers(*runs[i])) {
+      const double first_ty = mean_at(*runs[i], exact_index(*runs[i]), lp->layer, 0, false);
+      if (first_ty >= runs[i]->mi.info.h_y - k_fitting_room) {
+        saturated += fmt::format("{}{} ({:.3f})", saturated.empty() ? "" : ", ", lp->name, first_ty);
+        continue;
+      }
+      ++candidates;
+      c.add(phase_check(lp->fitting, opt), "");
+      fitted += fmt::format("{}{} {}", fitted.empty() ? "" : "; ", lp->name, describe(lp->fitting));
+    }
+    if (candidates == 0) c.add(Check::fail, "");
+    c.sentences.back() = fmt::format("{}: fitting in {}{}.", net_name(names[i]),
+                                     fitted.empty() ? "no layer with room to fit" : fitted,
+                                     saturated.empty() ? "" : fmt::format("; within {} bits of H(Y) = {:.3f} "
+                                                                          "at the first epoch: {}",
+                                                                          k_fitting_room, runs[i]->mi.info.h_y,
+                                                                          saturated));
+  }
+  return make_verdict(f2, variant, names, c);
+}
+
+/// Finding 3: of tanh's hidden layers only the last compresses.
+Verdict tanh_last_hidden_compression(RunEvidence& ev, const std::vector<std::string>& names, const std::string& variant) {
+  const PhaseOptions& opt = ev.options();
   const Finding f3{3, "tanh: compression only in the last hidden layer; the other hidden layers stay almost constant.",
                    "Compression is detected in the last hidden layer and in no other hidden layer."};
+  Checks c;
+  const auto runs = runs_of(ev, names, c);
+  if (!c.missing) {
+    const auto hidden = hidden_layers(*runs[0]);
+    std::string text;
+    for (std::size_t k = 0; k < hidden.size(); ++k) {
+      const bool last = k + 1 == hidden.size();
+      const PhaseResult& p = hidden[k]->compression;
+      c.add(last ? phase_check(p, opt) : absent_check(p, opt), "");
+      text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", hidden[k]->name, describe(p));
+    }
+    if (!hidden.empty()) c.sentences.back() = "tanh compression per hidden layer: " + text + ".";
+  }
+  return make_verdict(f3, variant, names, c);
+}
+
+/// Finding 4: no relu hidden layer compresses.
+Verdict relu_no_hidden_compression(RunEvidence& ev, const std::vector<std::string>& names, const std::string& variant) {
+  const PhaseOptions& opt = ev.options();
   const Finding f4{4, "relu: no compression in the hidden layers.",
                    "Compression is detected in no hidden layer."};
+  Checks c;
+  const auto runs = runs_of(ev, names, c);
+  if (!c.missing) {
+    std::string text;
+    for (const LayerPhases* lp : hidden_layers(*runs[0])) {
+      c.add(absent_check(lp->compression, opt), "");
+      text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", lp->name, describe(lp->compression));
+    }
+    if (!c.sentences.empty()) c.sentences.back() = "relu compression per hidden layer: " + text + ".";
+  }
+  return make_verdict(f4, variant, names, c);
+}
+
+/// Finding 5: the wide MNIST networks' hidden layers stay at H(X).
+Verdict trivial_wide_planes(RunEvidence& ev) {
+  const Finding f5{5, "MNIST 4x10 and Conv are too expressive: trivial information planes (maximal, constant) "
+                      "except the output layer.",
+                   "Every hidden layer's mean I(X;T) stays within 0.1 bits of H(X) = log2(70000) at every "
+                   "recorded epoch."};
+  const std::vector<std::string> names{"mnist-4x10-8bit", "mnist-conv-8bit"};
+  Checks c;
+  const auto runs = runs_of(ev, names, c);
+  for (std::size_t i = 0; i < runs.size() && !c.missing; ++i) {
+    const RunEvidence::Run& run = *runs[i];
+    double lowest = kMissing;
+    std::string lowest_layer;
+    for (const LayerPhases* lp : hidden_layers(run)) {
+      const MiSeries& s = run.mi.mi[exact_index(run)];
+      for (std::size_t e = 0; e < s.epochs.size(); ++e) {
+        const double v = mean_at(run, exact_index(run), lp->layer, e, true);
+        if (std::isfinite(v) && !(v >= lowest)) {
+          lowest = v;
+          lowest_layer = lp->name;
+        }
+      }
+    }
+    c.add(lowest >= run.mi.info.h_x - 0.1,
+          fmt::format("{}: lowest mean hidden-layer I(X;T) {:.3f} bits ({}) vs H(X) = {:.3f} ({}).", names[i],
+                      lowest, lowest_layer, run.mi.info.h_x, runs_note(run)));
+  }
+  return make_verdict(f5, "", names, c);
+}
+
+/// Finding 6: Bottleneck-2 fits, compresses a little and reaches about 90%.
+Verdict bottleneck2(RunEvidence& ev) {
+  const PhaseOptions& opt = ev.options();
+  const Finding f6{6, "MNIST Bottleneck-2: fitting in the output and the last three hidden layers, small "
+                      "compression in the relu layers around epoch 1500, accuracy about 90%.",
+                   "Fitting is detected in the output layer and the last three hidden layers; compression is "
+                   "detected in at least one relu hidden layer; the mean final test accuracy is in [0.85, 0.95]."};
+  Checks c;
+  const auto runs = runs_of(ev, {"mnist-bottleneck2-8bit"}, c);
+  if (!c.missing) {
+    const RunEvidence::Run& run = *runs[0];
+    const auto hidden = hidden_layers(run);
+    std::string fit;
+    std::vector<const LayerPhases*> fit_layers(hidden.end() - std::min<std::ptrdiff_t>(3, std::ssize(hidden)), hidden.end());
+    if (const LayerPhases* o = output_layer(run)) fit_layers.push_back(o);
+    for (const LayerPhases* lp : fit_layers) {
+      c.add(phase_check(lp->fitting, opt), "");
+      fit += fmt::format("{}{} {}", fit.empty() ? "" : "; ", lp->name, describe(lp->fitting));
+    }
+    c.sentences.back() = "Fitting: " + fit + ".";
+    std::string comp;
+    bool any = false;
+    for (const LayerPhases* lp : hidden) {
+      any |= lp->compression.detected;
+      if (lp->compression.detected) comp += fmt::format("{}{} {}", comp.empty() ? "" : "; ", lp->name, describe(lp->compression));
+    }
+    c.add(any, "Compression in hidden layers: " + (any ? comp : std::string("none detected")) + ".");
+    const double acc = final_test_accuracy(run);
+    c.add(acc >= 0.85 && acc <= 0.95, fmt::format("Final test accuracy {:.3f} ({}).", acc, runs_note(run)));
+  }
+  return make_verdict(f6, "", {"mnist-bottleneck2-8bit"}, c);
+}
+
+/// Finding 7: 4 bits tell more layers apart at a small cost in accuracy; 32 bits stay near H(X).
+Verdict bit_widths(RunEvidence& ev) {
+  const Finding f7{7, "4 bits: more layers distinguishable and slightly lower accuracy; 32 bits: MI near maximal.",
+                   "tanh at 4 bits has more layers with final I(X;T) below H(X) - 0.01 than at 8 bits; at 4 bits the "
+                   "mean final test accuracy is below that at 8 bits for tanh and relu; in the 32-bit (float) "
+                   "networks every hidden layer's final I(X;T) is within 0.5 bits of H(X)."};
+  const std::vector<std::string> names{"szt-tanh-4bit", "szt-tanh-8bit", "szt-relu-4bit", "szt-relu-8bit",
+                                       "szt-tanh-float-binning", "szt-relu-float-binning"};
+  Checks c;
+  const auto runs = runs_of(ev, names, c);
+  if (!c.missing) {
+    const int d4 = distinguishable_layers(*runs[0]), d8 = distinguishable_layers(*runs[1]);
+    c.add(d4 > d8, fmt::format("tanh: {} distinguishable layers at 4 bits, {} at 8 bits.", d4, d8));
+    for (std::size_t i : {0U, 2U}) {
+      const double a4 = final_test_accuracy(*runs[i]), a8 = final_test_accuracy(*runs[i + 1]);
+      c.add(a4 < a8, fmt::format("{} test accuracy {:.3f} at 4 bits vs {:.3f} at 8 bits.", net_name(names[i]), a4, a8));
+    }
+    for (std::size_t i : {4U, 5U}) {
+      const RunEvidence::Run& run = *runs[i];
+      double lowest = kMissing;
+      for (const LayerPhases* lp : hidden_layers(run)) lowest = std::fmin(lowest, final_mean(run, exact_index(run), lp->layer, true));
+      c.add(lowest >= run.mi.info.h_x - 0.5,
+            fmt::format("{} 32-bit: lowest final hidden-layer I(X;T) {:.3f} bits of {:.0f}.", net_name(names[i]),
+                        lowest, run.mi.info.h_x));
+    }
+  }
+  return make_verdict(f7, "", names, c);
+}
+
+/// Finding 8: binning grows with the bins and breaks the DPI for relu at 30 bins.
+Verdict binning_artifacts(RunEvidence& ev) {
+  const Finding f8{8, "Binning: the estimated MI grows with the number of bins; relu with 30 bins breaks the "
+                      "data-processing inequality.",
+                   "In both float networks every hidden layer's mean final I(X;T) is non-decreasing over 30, 100 and 256 "
+                   "bins; in the relu network the 30-bin estimate has I(X;T) of a layer above the layer before it "
+                   "in some (repetition, epoch) pairs."};
+  const std::vector<std::string> names{"szt-tanh-float-binning", "szt-relu-float-binning"};
+  Checks c;
+  const auto runs = runs_of(ev, names, c);
+  for (std::size_t i = 0; i < runs.size() && !c.missing; ++i) {
+    const RunEvidence::Run& run = *runs[i];
+    const auto b30 = binning_index(run, 30), b100 = binning_index(run, 100), b256 = binning_index(run, 256);
+    if (!b30 || !b100 || !b256) {
+      c.add(Check::unclear, fmt::format("{}: the run lacks 30/100/256-bin estimates.", names[i]));
+      continue;
+    }
+    bool grows = true;
+    double m30 = 0, m100 = 0, m256 = 0;
+    const auto hidden = hidden_layers(run);
+    for (const LayerPhases* lp : hidden) {
+      const double v30 = final_mean(run, *b30, lp->layer, true), v100 = final_mean(run, *b100, lp->layer, true),
+                   v256 = final_mean(run, *b256, lp->layer, true);
+      grows &= v30 <= v100 + 1e-9 && v100 <= v256 + 1e-9;
+      m30 += v30 / static_cast<double>(hidden.size());
+      m100 += v100 / static_cast<double>(hidden.size());
+      m256 += v256 / static_cast<double>(hidden.size());
+    }
+    c.add(grows, fmt::format("{}: mean final hidden-layer I(X;T) {:.2f} / {:.2f} / {:.2f} bits with 30 / 100 / 256 "
+                             "bins.", net_name(names[i]), m30, m100, m256));
+    if (net_name(names[i]) == "relu") {
+      CompareOptions co;
+      co.phases = ev.options();
+      double share = 0, excess = 0;
+      for (const LayerError& e : compare_estimators(run.mi, co)) {
+        if (e.estimator != run.mi.mi[*b30].estimator || !std::isfinite(e.dpi_xt_share)) continue;
+        share = std::max(share, e.dpi_xt_share);
+        excess = std::fmax(excess, e.dpi_xt_excess);
+      }
+      c.add(share > 0, fmt::format("relu, 30 bins: DPI of I(X;T) broken in up to {:.1f}% of (repetition, epoch) "
+                                   "pairs of a layer, by up to {:.2f} bits.", 100 * share, excess));
+    }
+  }
+  return make_verdict(f8, "", names, c);
+}
+
+/// Finding 9: far faster than the reference code.
+Verdict speed(RunEvidence& ev) {
+  const Finding f9{9, "Speed: one SZT repetition takes minutes with the reference code; one Conv MNIST repetition "
+                      "more than 12 hours.",
+                   "infoplane: one SZT 8000-epoch repetition in under a minute, and one 3000-epoch Conv "
+                   "repetition (projected from the run) in under 12 hours."};
+  const std::vector<std::string> names{"szt-tanh-8bit", "mnist-conv-8bit"};
+  Checks c;
+  const auto runs = runs_of(ev, names, c);
+  if (!c.missing) {
+    const auto per_epoch = [&](const RunEvidence::Run& run) {
+      const MiSeries& s = run.mi.mi[exact_index(run)];
+      return run.wall_seconds_per_repetition / std::max(1, s.epochs.empty() ? 1 : s.epochs.back());
+    };
+    const double szt = per_epoch(*runs[0]) * 8000, conv = per_epoch(*runs[1]) * 3000;
+    c.add(szt < 60, fmt::format("SZT: {:.1f} s per 8000-epoch repetition (one core, exact MI every epoch).", szt));
+    c.add(conv < 12 * 3600.0, fmt::format("Conv: {:.1f} h per 3000-epoch repetition, projected.", conv / 3600));
+  }
+  return make_verdict(f9, "", names, c);
+}
+
+}  // namespace
+
+std::vector<Verdict> paper_verdicts(RunEvidence& ev) {
+  std::vector<Verdict> out;
   for (const auto& [suffix, variant] : {std::pair<std::string, std::string>{"", ""},
                                         {"-reference", "reference code's range rules"}}) {
     const std::vector<std::string> names{"szt-tanh-8bit" + suffix, "szt-relu-8bit" + suffix};
-    {
-      Checks c;
-      const auto runs = runs_of(ev, names, c);
-      for (std::size_t i = 0; i < runs.size() && !c.missing; ++i) {
-        const LayerPhases* o = output_layer(*runs[i]);
-        if (o == nullptr) continue;
-        c.add(phase_check(o->fitting, opt), fmt::format("{} output: fitting {};", net_name(names[i]), describe(o->fitting)));
-        c.add(phase_check(o->compression, opt),
-              fmt::format("compression {} ({}).", describe(o->compression), runs_note(*runs[i])));
-      }
-      out.push_back(make_verdict(f1, variant, names, c));
-    }
-    {
-      Checks c;
-      const auto runs = runs_of(ev, names, c);
-      for (std::size_t i = 0; i < runs.size() && !c.missing; ++i) {
-        std::string fitted, saturated;
-        int candidates = 0;
-        for (const LayerPhases* lp : hidden_layers(*runs[i])) {
-          const double first_ty = mean_at(*runs[i], exact_index(*runs[i]), lp->layer, 0, false);
-          if (first_ty >= runs[i]->mi.info.h_y - k_fitting_room) {
-            saturated += fmt::format("{}{} ({:.3f})", saturated.empty() ? "" : ", ", lp->name, first_ty);
-            continue;
-          }
-          ++candidates;
-          c.add(phase_check(lp->fitting, opt), "");
-          fitted += fmt::format("{}{} {}", fitted.empty() ? "" : "; ", lp->name, describe(lp->fitting));
-        }
-        if (candidates == 0) c.add(Check::fail, "");
-        c.sentences.back() = fmt::format("{}: fitting in {}{}.", net_name(names[i]),
-                                         fitted.empty() ? "no layer with room to fit" : fitted,
-                                         saturated.empty() ? "" : fmt::format("; within {} bits of H(Y) = {:.3f} "
-                                                                              "at the first epoch: {}",
-                                                                              k_fitting_room, runs[i]->mi.info.h_y,
-                                                                              saturated));
-      }
-      out.push_back(make_verdict(f2, variant, names, c));
-    }
-    {
-      Checks c;
-      const auto runs = runs_of(ev, {names[0]}, c);
-      if (!c.missing) {
-        const auto hidden = hidden_layers(*runs[0]);
-        std::string text;
-        for (std::size_t k = 0; k < hidden.size(); ++k) {
-          const bool last = k + 1 == hidden.size();
-          const PhaseResult& p = hidden[k]->compression;
-          c.add(last ? phase_check(p, opt) : absent_check(p, opt), "");
-          text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", hidden[k]->name, describe(p));
-        }
-        if (!hidden.empty()) c.sentences.back() = "tanh compression per hidden layer: " + text + ".";
-      }
-      out.push_back(make_verdict(f3, variant, {names[0]}, c));
-    }
-    {
-      Checks c;
-      const auto runs = runs_of(ev, {names[1]}, c);
-      if (!c.missing) {
-        std::string text;
-        for (const LayerPhases* lp : hidden_layers(*runs[0])) {
-          c.add(absent_check(lp->compression, opt), "");
-          text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", lp->name, describe(lp->compression));
-        }
-        if (!c.sentences.empty()) c.sentences.back() = "relu compression per hidden layer: " + text + ".";
-      }
-      out.push_back(make_verdict(f4, variant, {names[1]}, c));
-    }
+    out.push_back(output_phases(ev, names, variant));
+    out.push_back(hidden_fitting(ev, names, variant));
+    out.push_back(tanh_last_hidden_compression(ev, {names[0]}, variant));
+    out.push_back(relu_no_hidden_compression(ev, {names[1]}, variant));
   }
-
-  {
-    const Finding f5{5, "MNIST 4x10 and Conv are too expressive: trivial information planes (maximal, constant) "
-                        "except the output layer.",
-                     "Every hidden layer's mean I(X;T) stays within 0.1 bits of H(X) = log2(70000) at every "
-                     "recorded epoch."};
-    const std::vector<std::string> names{"mnist-4x10-8bit", "mnist-conv-8bit"};
-    Checks c;
-    const auto runs = runs_of(ev, names, c);
-    for (std::size_t i = 0; i < runs.size() && !c.missing; ++i) {
-      const RunEvidence::Run& run = *runs[i];
-      double lowest = kMissing;
-      std::string lowest_layer;
-      for (const LayerPhases* lp : hidden_layers(run)) {
-        const MiSeries& s = run.mi.mi[exact_index(run)];
-        for (std::size_t e = 0; e < s.epochs.size(); ++e) {
-          const double v = mean_at(run, exact_index(run), lp->layer, e, true);
-          if (std::isfinite(v) && !(v >= lowest)) {
-            lowest = v;
-            lowest_layer = lp->name;
-          }
-        }
-      }
-      c.add(lowest >= run.mi.info.h_x - 0.1,
-            fmt::format("{}: lowest mean hidden-layer I(X;T) {:.3f} bits ({}) vs H(X) = {:.3f} ({}).", names[i],
-                        lowest, lowest_layer, run.mi.info.h_x, runs_note(run)));
-    }
-    out.push_back(make_verdict(f5, "", names, c));
-  }
-
-  {
-    const Finding f6{6, "MNIST Bottleneck-2: fitting in the output and the last three hidden layers, small "
-                        "compression in the relu layers around epoch 1500, accuracy about 90%.",
-                     "Fitting is detected in the output layer and the last three hidden layers; compression is "
-                     "detected in at least one relu hidden layer; the mean final test accuracy is in [0.85, 0.95]."};
-    Checks c;
-    const auto runs = runs_of(ev, {"mnist-bottleneck2-8bit"}, c);
-    if (!c.missing) {
-      const RunEvidence::Run& run = *runs[0];
-      const auto hidden = hidden_layers(run);
-      std::string fit;
-      std::vector<const LayerPhases*> fit_layers(hidden.end() - std::min<std::ptrdiff_t>(3, std::ssize(hidden)), hidden.end());
-      if (const LayerPhases* o = output_layer(run)) fit_layers.push_back(o);
-      for (const LayerPhases* lp : fit_layers) {
-        c.add(phase_check(lp->fitting, opt), "");
-        fit += fmt::format("{}{} {}", fit.empty() ? "" : "; ", lp->name, describe(lp->fitting));
-      }
-      c.sentences.back() = "Fitting: " + fit + ".";
-      std::string comp;
-      bool any = false;
-      for (const LayerPhases* lp : hidden) {
-        any |= lp->compression.detected;
-        if (lp->compression.detected) comp += fmt::format("{}{} {}", comp.empty() ? "" : "; ", lp->name, describe(lp->compression));
-      }
-      c.add(any, "Compression in hidden layers: " + (any ? comp : std::string("none detected")) + ".");
-      const double acc = final_test_accuracy(run);
-      c.add(acc >= 0.85 && acc <= 0.95, fmt::format("Final test accuracy {:.3f} ({}).", acc, runs_note(run)));
-    }
-    out.push_back(make_verdict(f6, "", {"mnist-bottleneck2-8bit"}, c));
-  }
-
-  {
-    const Finding f7{7, "4 bits: more layers distinguishable and slightly lower accuracy; 32 bits: MI near maximal.",
-                     "tanh at 4 bits has more layers with final I(X;T) below H(X) - 0.01 than at 8 bits; at 4 bits the "
-                     "mean final test accuracy is below that at 8 bits for tanh and relu; in the 32-bit (float) "
-                     "networks every hidden layer's final I(X;T) is within 0.5 bits of H(X)."};
-    const std::vector<std::string> names{"szt-tanh-4bit", "szt-tanh-8bit", "szt-relu-4bit", "szt-relu-8bit",
-                                         "szt-tanh-float-binning", "szt-relu-float-binning"};
-    Checks c;
-    const auto runs = runs_of(ev, names, c);
-    if (!c.missing) {
-      const int d4 = distinguishable_layers(*runs[0]), d8 = distinguishable_layers(*runs[1]);
-      c.add(d4 > d8, fmt::format("tanh: {} distinguishable layers at 4 bits, {} at 8 bits.", d4, d8));
-      for (std::size_t i : {0U, 2U}) {
-        const double a4 = final_test_accuracy(*runs[i]), a8 = final_test_accuracy(*runs[i + 1]);
-        c.add(a4 < a8, fmt::format("{} test accuracy {:.3f} at 4 bits vs {:.3f} at 8 bits.", net_name(names[i]), a4, a8));
-      }
-      for (std::size_t i : {4U, 5U}) {
-        const RunEvidence::Run& run = *runs[i];
-        double lowest = kMissing;
-        for (const LayerPhases* lp : hidden_layers(run)) lowest = std::fmin(lowest, final_mean(run, exact_index(run), lp->layer, true));
-        c.add(lowest >= run.mi.info.h_x - 0.5,
-              fmt::format("{} 32-bit: lowest final hidden-layer I(X;T) {:.3f} bits of {:.0f}.", net_name(names[i]),
-                          lowest, run.mi.info.h_x));
-      }
-    }
-    out.push_back(make_verdict(f7, "", names, c));
-  }
-
-  {
-    const Finding f8{8, "Binning: the estimated MI grows with the number of bins; relu with 30 bins breaks the "
-                        "data-processing inequality.",
-                     "In both float networks every layer's mean final I(X;T) is non-decreasing over 30, 100 and 256 "
-                     "bins; in the relu network the 30-bin estimate has I(X;T) of a layer above the layer before it "
-                     "in some (repetition, epoch) pairs."};
-    const std::vector<std::string> names{"szt-tanh-float-binning", "szt-relu-float-binning"};
-    Checks c;
-    const auto runs = runs_of(ev, names, c);
-    for (std::size_t i = 0; i < runs.size() && !c.missing; ++i) {
-      const RunEvidence::Run& run = *runs[i];
-      const auto b30 = binning_index(run, 30), b100 = binning_index(run, 100), b256 = binning_index(run, 256);
-      if (!b30 || !b100 || !b256) {
-        c.add(Check::unclear, fmt::format("{}: the run lacks 30/100/256-bin estimates.", names[i]));
-        continue;
-      }
-      bool grows = true;
-      double m30 = 0, m100 = 0, m256 = 0;
-      const auto hidden = hidden_layers(run);
-      for (const LayerPhases* lp : hidden) {
-        const double v30 = final_mean(run, *b30, lp->layer, true), v100 = final_mean(run, *b100, lp->layer, true),
-                     v256 = final_mean(run, *b256, lp->layer, true);
-        grows &= v30 <= v100 + 1e-9 && v100 <= v256 + 1e-9;
-        m30 += v30 / static_cast<double>(hidden.size());
-        m100 += v100 / static_cast<double>(hidden.size());
-        m256 += v256 / static_cast<double>(hidden.size());
-      }
-      c.add(grows, fmt::format("{}: mean final hidden-layer I(X;T) {:.2f} / {:.2f} / {:.2f} bits with 30 / 100 / 256 "
-                               "bins.", net_name(names[i]), m30, m100, m256));
-      if (net_name(names[i]) == "relu") {
-        CompareOptions co;
-        co.phases = ev.options();
-        double share = 0, excess = 0;
-        for (const LayerError& e : compare_estimators(run.mi, co)) {
-          if (e.estimator != run.mi.mi[*b30].estimator || !std::isfinite(e.dpi_xt_share)) continue;
-          share = std::max(share, e.dpi_xt_share);
-          excess = std::fmax(excess, e.dpi_xt_excess);
-        }
-        c.add(share > 0, fmt::format("relu, 30 bins: DPI of I(X;T) broken in up to {:.1f}% of (repetition, epoch) "
-                                     "pairs of a layer, by up to {:.2f} bits.", 100 * share, excess));
-      }
-    }
-    out.push_back(make_verdict(f8, "", names, c));
-  }
-
-  {
-    const Finding f9{9, "Speed: one SZT repetition takes minutes with the reference code; one Conv MNIST repetition "
-                        "more than 12 hours.",
-                     "infoplane: one SZT 8000-epoch repetition in under a minute, and one 3000-epoch Conv "
-                     "repetition (projected from the run) in under 12 hours."};
-    const std::vector<std::string> names{"szt-tanh-8bit", "mnist-conv-8bit"};
-    Checks c;
-    const auto runs = runs_of(ev, names, c);
-    if (!c.missing) {
-      const auto per_epoch = [&](const RunEvidence::Run& run) {
-        const MiSeries& s = run.mi.mi[exact_index(run)];
-        return run.wall_seconds_per_repetition / std::max(1, s.epochs.empty() ? 1 : s.epochs.back());
-      };
-      const double szt = per_epoch(*runs[0]) * 8000, conv = per_epoch(*runs[1]) * 3000;
-      c.add(szt < 60, fmt::format("SZT: {:.1f} s per 8000-epoch repetition (one core, exact MI every epoch).", szt));
-      c.add(conv < 12 * 3600.0, fmt::format("Conv: {:.1f} h per 3000-epoch repetition, projected.", conv / 3600));
-    }
-    out.push_back(make_verdict(f9, "", names, c));
+  for (const auto finding : {trivial_wide_planes, bottleneck2, bit_widths, binning_artifacts, speed}) {
+    out.push_back(finding(ev));
   }
   return out;
 }
