@@ -121,7 +121,8 @@ void list(const std::vector<const experiment::SuiteExperiment*>& chosen, const R
     const std::string state = match_state(out / e->name, config);
     fmt::print("{:<26} {:<16} {:>13} {:>10.1f} {:>11}  {}\n", e->name, figures.empty() ? "-" : figures,
                fmt::format("{} x {}", config.experiment.repetitions, config.total_epochs()), per_rep,
-               experiment::format_duration(projected), state.empty() ? "not run" : state == "other" ? "another config" : state);
+               experiment::format_duration(projected),
+               state.empty() ? "not run" : state == "other" ? "another config" : state);
   }
   fmt::print("Total projected: {} on {} thread(s) (measured now: a short repetition of each, scaled).\n",
              experiment::format_duration(total), experiment::resolve_threads(options.threads, 1000));

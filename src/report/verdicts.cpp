@@ -255,7 +255,8 @@ Verdict output_phases(RunEvidence& ev, const std::vector<std::string>& names, co
   for (std::size_t i = 0; i < runs.size() && !c.missing; ++i) {
     const LayerPhases* o = output_layer(*runs[i]);
     if (o == nullptr) continue;
-    c.add(phase_check(o->fitting, opt), fmt::format("{} output: fitting {};", net_name(names[i]), describe(o->fitting)));
+    c.add(phase_check(o->fitting, opt),
+          fmt::format("{} output: fitting {};", net_name(names[i]), describe(o->fitting)));
     c.add(phase_check(o->compression, opt),
           fmt::format("compression {} ({}).", describe(o->compression), runs_note(*runs[i])));
   }
@@ -295,7 +296,8 @@ Verdict hidden_fitting(RunEvidence& ev, const std::vector<std::string>& names, c
 }
 
 /// Finding 3: of tanh's hidden layers only the last compresses.
-Verdict tanh_last_hidden_compression(RunEvidence& ev, const std::vector<std::string>& names, const std::string& variant) {
+Verdict tanh_last_hidden_compression(RunEvidence& ev, const std::vector<std::string>& names,
+                                     const std::string& variant) {
   const PhaseOptions& opt = ev.options();
   const Finding f3{3, "tanh: compression only in the last hidden layer; the other hidden layers stay almost constant.",
                    "Compression is detected in the last hidden layer and in no other hidden layer."};
@@ -376,7 +378,8 @@ Verdict bottleneck2(RunEvidence& ev) {
     const RunEvidence::Run& run = *runs[0];
     const auto hidden = hidden_layers(run);
     std::string fit;
-    std::vector<const LayerPhases*> fit_layers(hidden.end() - std::min<std::ptrdiff_t>(3, std::ssize(hidden)), hidden.end());
+    std::vector<const LayerPhases*> fit_layers(hidden.end() - std::min<std::ptrdiff_t>(3, std::ssize(hidden)),
+                                               hidden.end());
     if (const LayerPhases* o = output_layer(run)) fit_layers.push_back(o);
     for (const LayerPhases* lp : fit_layers) {
       c.add(phase_check(lp->fitting, opt), "");
@@ -387,7 +390,8 @@ Verdict bottleneck2(RunEvidence& ev) {
     bool any = false;
     for (const LayerPhases* lp : hidden) {
       any |= lp->compression.detected;
-      if (lp->compression.detected) comp += fmt::format("{}{} {}", comp.empty() ? "" : "; ", lp->name, describe(lp->compression));
+      if (lp->compression.detected)
+        comp += fmt::format("{}{} {}", comp.empty() ? "" : "; ", lp->name, describe(lp->compression));
     }
     c.add(any, "Compression in hidden layers: " + (any ? comp : std::string("none detected")) + ".");
     const double acc = final_test_accuracy(run);
@@ -416,7 +420,8 @@ Verdict bit_widths(RunEvidence& ev) {
     for (std::size_t i : {4U, 5U}) {
       const RunEvidence::Run& run = *runs[i];
       double lowest = kMissing;
-      for (const LayerPhases* lp : hidden_layers(run)) lowest = std::fmin(lowest, final_mean(run, exact_index(run), lp->layer, true));
+      for (const LayerPhases* lp : hidden_layers(run))
+        lowest = std::fmin(lowest, final_mean(run, exact_index(run), lp->layer, true));
       c.add(lowest >= run.mi.info.h_x - 0.5,
             fmt::format("{} 32-bit: lowest final hidden-layer I(X;T) {:.3f} bits of {:.0f}.", net_name(names[i]),
                         lowest, run.mi.info.h_x));
@@ -429,8 +434,8 @@ Verdict bit_widths(RunEvidence& ev) {
 Verdict binning_artifacts(RunEvidence& ev) {
   const Finding f8{8, "Binning: the estimated MI grows with the number of bins; relu with 30 bins breaks the "
                       "data-processing inequality.",
-                   "In both float networks every hidden layer's mean final I(X;T) is non-decreasing over 30, 100 and 256 "
-                   "bins; in the relu network the 30-bin estimate has I(X;T) of a layer above the layer before it "
+                   "In both float networks every hidden layer's mean final I(X;T) is non-decreasing over 30, 100 "
+                   "and 256 bins; in the relu network the 30-bin estimate has I(X;T) of a layer above the layer before it "
                    "in some (repetition, epoch) pairs."};
   const std::vector<std::string> names{"szt-tanh-float-binning", "szt-relu-float-binning"};
   Checks c;
