@@ -156,7 +156,7 @@ void accuracy_section(std::string& md, const ReportInput& input, RunEvidence& ev
 }
 
 void experiment_section(std::string& md, const ReportEntry& e, RunEvidence& evidence) {
-  md += fmt::format("### `{}`: {} ({})\n\n", e.name, e.title, figures_text(e.figures));
+  md += fmt::format("#### `{}`: {} ({})\n\n", e.name, e.title, figures_text(e.figures));
   const std::string prefit = e.prefit_epochs > 0 ? fmt::format(" after {} prefit epochs", e.prefit_epochs) : "";
   const RunEvidence::Run* run = evidence.get(e.name);
   if (run == nullptr) {
@@ -201,7 +201,16 @@ std::string paper_report_markdown(const ReportInput& input, RunEvidence& evidenc
   range_rule_section(md, evidence, verdicts);
   accuracy_section(md, input, evidence);
   md += "## Experiments\n\n";
-  for (const ReportEntry& e : input.entries) experiment_section(md, e, evidence);
+  std::string group;
+  for (const ReportEntry& e : input.entries) {
+    if (e.group != group) {
+      group = e.group;
+      md += group == "main"       ? "### The main text\n\n"
+            : group == "appendix" ? "### The appendices\n\n"
+                                  : "### Robustness (not in the paper)\n\n";
+    }
+    experiment_section(md, e, evidence);
+  }
   return md;
 }
 
