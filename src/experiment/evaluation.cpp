@@ -126,6 +126,30 @@ void codes_to_byte_rows(const std::uint32_t* codes_t, std::size_t len, std::size
   }
 }
 
+/// Copies 16 x 16 floats: rows src + i src_stride (i < 16) to columns, dst + j dst_stride
+/// holding element j of every source row (AVX-512: transposed in registers).
+inline void transpose_floats(const float* const* src, float* dst, std::size_t dst_stride) {
+#ifdef __AVX512F__
+  const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  __m512 v[16];
+  for (int i = 0; i < 16; ++i) v[i] = _mm512_loadu_ps(src[i]);
+  for (int round = 0; round < 4; ++round) {
+    __m512 t[16];
+    for (int i = 0; i < 8; ++i) {
+      t[2 * i] = _mm512_permutex2var_ps(v[i], lo, v[i + 8]);
+      t[2 * i + 1] = _mm512_permutex2var_ps(v[i], hi, v[i + 8]);
+    }
+    for (int i = 0; i < 16; ++i) v[i] = t[i];
+  }
+  for (int j = 0; j < 16; ++j) _mm512_storeu_ps(dst + j * dst_stride, v[j]);
+#else
+  for (std::size_t j = 0; j < 16; ++j) {
+    for (std::size_t i = 0; i < 16; ++i) dst[j * dst_stride + i] = src[i][j];
+  }
+#endif
+}
+
 /// The values lo + code step of byte rows (one per state: rows[k]) into out (width x len,
 /// a row per feature), as the quantizer computes them.
 void byte_rows_to_values(const std::uint8_t* const* rows, std::size_t len, std::size_t width,
@@ -311,12 +335,22 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
         }
         byte_rows_to_values(m_row_ptrs.data(), len, width_prev, prev.grid, m_in.data());
       } else if (prev.kind == Stored::Values) {
-        for (std::size_t k0 = 0; k0 < len; k0 += 16) {
-          const std::size_t k1 = std::min(len, k0 + 16);
-          for (std::size_t f = 0; f < width_prev; ++f) {
-            for (std::size_t k = k0; k < k1; ++k) m_in[f * len + k] = m_prev_values[m_prev_reps[s0 + k] * width_prev + f];
+        // The representatives' rows to columns, in 16 x 16 tiles.
+        const std::size_t len16 = len - len % 16;
+        const std::size_t width16 = width_prev - width_prev % 16;
+        for (std::size_t k0 = 0; k0 < len16; k0 += 16) {
+          const float* rows[16];
+          for (std::size_t k = 0; k < 16; ++k) rows[k] = m_prev_values.data() + m_prev_reps[s0 + k0 + k] * width_prev;
+          for (std::size_t f0 = 0; f0 < width16; f0 += 16) {
+            const float* src[16];
+            for (std::size_t k = 0; k < 16; ++k) src[k] = rows[k] + f0;
+            transpose_floats(src, m_in.data() + f0 * len + k0, len);
+          }
+          for (std::size_t f = width16; f < width_prev; ++f) {
+            for (std::size_t k = 0; k < 16; ++k) m_in[f * len + k0 + k] = rows[k][f];
           }
         }
+        for (std::size_t k = len16; k < len; ++k) fill_column(s0 + k, m_in.data(), len, k);
       } else {
         for (std::size_t k = 0; k < len; ++k) fill_column(s0 + k, m_in.data(), len, k);
       }
@@ -342,12 +376,21 @@ const Evaluation& Evaluator::evaluate(const nn::Network<float>& network, bool wi
       nn::quantize(m_a.data(), m_q.data(), m_codes_t.data(), count, grid);
       // Pooled values are already on the grid: kept as they are.
       if (pool) {
-        // Rows per state, 16 at a time (16 rows and 16 contiguous values in flight).
-        for (std::size_t r0 = 0; r0 < len; r0 += 16) {
-          const std::size_t r1 = std::min(len, r0 + 16);
-          for (std::size_t f = 0; f < width; ++f) {
-            for (std::size_t r = r0; r < r1; ++r) m_values[(s0 + r) * width + f] = m_a[f * len + r];
+        // Rows per state, in 16 x 16 tiles.
+        const std::size_t len16 = len - len % 16;
+        const std::size_t width16 = width - width % 16;
+        for (std::size_t r0 = 0; r0 < len16; r0 += 16) {
+          for (std::size_t f0 = 0; f0 < width16; f0 += 16) {
+            const float* src[16];
+            for (std::size_t f = 0; f < 16; ++f) src[f] = m_a.data() + (f0 + f) * len + r0;
+            transpose_floats(src, m_values.data() + (s0 + r0) * width + f0, width);
           }
+          for (std::size_t f = width16; f < width; ++f) {
+            for (std::size_t r = r0; r < r0 + 16; ++r) m_values[(s0 + r) * width + f] = m_a[f * len + r];
+          }
+        }
+        for (std::size_t r = len16; r < len; ++r) {
+          for (std::size_t f = 0; f < width; ++f) m_values[(s0 + r) * width + f] = m_a[f * len + r];
         }
       }
       // Codes to rows (states x words); narrower codes than words are packed, zero padded.
