@@ -127,7 +127,7 @@ void accuracy_section(std::string& md, const ReportInput& input, RunEvidence& ev
   md += "## Accuracy and run sizes\n\n"
         "Final accuracy of the kept repetitions (mean ± 95% confidence half-width; repetitions whose final "
         "training accuracy is below 0.55 are left out, as in the paper), restarts of bad fits, and the wall "
-        "time per repetition on one core.\n\n"
+        "time per repetition (one repetition runs on one thread; longer when other work shares the cores).\n\n"
         "| experiment | paper | repetitions (kept / run) | epochs | train accuracy | test accuracy | restarts "
         "| s / repetition |\n|---|---|---|---|---|---|---|---|\n";
   for (const ReportEntry& e : input.entries) {
