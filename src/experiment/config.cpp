@@ -487,7 +487,9 @@ void validate(const Config& c) {
   for (std::size_t i = 0; i < store.epochs.size(); ++i) {
     const std::string key = fmt::format("[experiment].store_activations.epochs[{}]", i);
     if (store.epochs[i] == 0 || store.epochs[i] > c.total_epochs()) {
-      bad(key, fmt::format("an epoch in [1, {}] ([training].prefit_epochs + epochs)", c.total_epochs()),
+      bad(key,
+          fmt::format("an epoch in [1, {}] ({})", c.total_epochs(),
+                      c.training.prefit_epochs > 0 ? "[training].prefit_epochs + epochs" : "[training].epochs"),
           store.epochs[i]);
     }
     if (i > 0 && store.epochs[i] <= store.epochs[i - 1]) {
