@@ -630,8 +630,17 @@ std::vector<std::size_t> require_drawn(std::span<const int> epochs, const PlotOp
 }
 
 /// The epoch (x) axis over the drawn epochs [first, last].
-/// The epoch axis; with `prefit_epochs` > 0 (random-label prefitting) a dashed line marks
-/// the end of prefitting.
+/// With `prefit_epochs` in the drawn epochs (random-label prefitting): a dashed line at the
+/// end of prefitting, labelled at its foot (arrow and label tag 1990).
+void prefit_marker(std::ostream& gp, int prefit_epochs, double first, double last) {
+  if (prefit_epochs <= 0 || prefit_epochs < first || prefit_epochs >= last) return;
+  gp << fmt::format("set arrow 1990 from {0}, graph 0 to {0}, graph 1 nohead dt 2 lw 1.5 lc rgb \"#777777\" front\n"
+                    "set label 1990 \"end of prefitting\" at {0}, graph 0.04 left offset "
+                    "character 0.5, 0 front font \",9\" textcolor rgb \"#555555\"\n",
+                    prefit_epochs);
+}
+
+/// The epoch axis, with the prefitting marker.
 void epoch_axis(std::ostream& gp, const PlotOptions& options, double first, double last,
                 int target_ticks = 5, int prefit_epochs = 0) {
   if (options.log_epochs) {
@@ -646,12 +655,7 @@ void epoch_axis(std::ostream& gp, const PlotOptions& options, double first, doub
                       num(std::max(nice_step((hi - lo) / target_ticks), 1.0)));
   }
   gp << "set xlabel \"Epoch\"\n";
-  if (prefit_epochs > 0 && prefit_epochs >= first && prefit_epochs < last) {
-    gp << fmt::format("set arrow 1990 from {0}, graph 0 to {0}, graph 1 nohead dt 2 lw 1.5 lc rgb \"#777777\" front\n"
-                      "set label 1990 \"random labels | true labels\" at {0}, graph 0.97 center front "
-                      "font \",9\" textcolor rgb \"#555555\"\n",
-                      prefit_epochs);
-  }
+  prefit_marker(gp, prefit_epochs, first, last);
 }
 
 /// One entry of a legend drawn by hand (gnuplot's own key cannot span several panels).
@@ -904,7 +908,10 @@ FigureText mi_figure(const RunInfo& info, const RunSelection& selection, const M
     gp << fmt::format("set ylabel \"{{/:Italic I}}{} [bits]\"\n", names[panel])
        << fmt::format("set yrange [0:{}]\nset ytics {}\n", num(top),
                       num(tick_step(0.0, top, grid.panel_height(), false)));
-    if (panel == 1) gp << "unset label\nunset arrow\nunset object\n";
+    if (panel == 1) {
+      gp << "unset label\nunset arrow\nunset object\n";
+      prefit_marker(gp, info.prefit_epochs, mi.epochs[drawn.front()], mi.epochs[drawn.back()]);
+    }
     const int mean_col = panel == 0 ? 3 : 5;
     gp << "plot ";
     for (std::size_t l = 0; l < mi.layers.size(); ++l) {
