@@ -487,3 +487,32 @@ TEST(Plot, ComparesRunsAndEstimatorsSideBySide) {
 
 }  // namespace
 }  // namespace infoplane::report
+
+namespace infoplane::report {
+namespace {
+
+TEST(Plot, PrefittingIsMarkedInTheEpochFiguresAndCaptions) {
+  const fs::path run = temp_dirs.fixture_run("prefit");
+  std::string manifest = slurp(run / "manifest.json");
+  const std::string training = "\"training\": {";
+  ASSERT_NE(manifest.find(training), std::string::npos);
+  manifest.replace(manifest.find(training), training.size(), training + "\n      \"prefit_epochs\": 10,");
+  std::ofstream(run / "manifest.json") << manifest;
+  PlotOptions options;
+  options.figures = {Figure::mi, Figure::accuracy};
+  options.render = false;
+  plot_run(run, options);
+  const std::string mi = slurp(run / "figures" / "mi.gp");
+  // Both epoch panels of the MI figure, and the accuracy figure, carry the line at epoch 10.
+  std::size_t marks = 0;
+  for (std::size_t at = mi.find("set arrow 1990 from 10,"); at != std::string::npos;
+       at = mi.find("set arrow 1990 from 10,", at + 1))
+    ++marks;
+  EXPECT_EQ(marks, 2U) << mi;
+  EXPECT_NE(slurp(run / "figures" / "accuracy.gp").find("end of prefitting"), std::string::npos);
+  EXPECT_NE(slurp(run / "figures" / "mi.caption.txt").find("epochs 1-10 prefitted on shuffled labels"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace infoplane::report
