@@ -167,18 +167,24 @@ void reproduce(const ReproduceOptions& options) {
     const fs::path run_dir = out / e->name;
     try {
       const experiment::Config config = experiment::suite_config(*e, experiments_dir, options.quick);
-      const experiment::Config full = experiment::suite_config(*e, experiments_dir, false);
+      const experiment::Config other_size = experiment::suite_config(*e, experiments_dir, !options.quick);
       std::string difference;
       const std::string state = match_state(run_dir, config, &difference);
-      if (match_state(run_dir, full) == "complete" || state == "complete") {
+      const std::string other_state = match_state(run_dir, other_size);
+      const std::string& full_state = options.quick ? other_state : state;
+      if (full_state == "complete" || state == "complete") {
         fmt::print(stderr, "infoplane: {}: finished before, kept ({})\n", e->name, run_dir.string());
         continue;
+      }
+      if (options.report_only) continue;
+      if (state == "other" && other_state == "complete") {  // a --quick run (a full one is kept above)
+        input_error("{}: holds a finished --quick run; for the full size choose another --out or remove it",
+                    run_dir.string());
       }
       if (state == "other") {
         input_error("{}: holds a run of another config ({}); choose another --out or remove it", run_dir.string(),
                     difference);
       }
-      if (options.report_only) continue;
       fmt::print(stderr, "infoplane: {}: {} ({})\n", e->name, state.empty() ? "running" : "resuming",
                  run_dir.string());
       RunOptions run;
