@@ -158,6 +158,8 @@ void reproduce(const ReproduceOptions& options) {
   input.runs_dir = out.generic_string();
   for (const std::string& e : options.experiments) input.command += " " + e;
   if (options.quick) input.command += " --quick";
+  if (!options.out.empty()) input.command += " --out " + options.out;
+  if (options.report_only) input.command += " --report-only";
   input.machine = fmt::format("{} cores, infoplane {} ({})", std::thread::hardware_concurrency(), k_version,
                               k_git_commit);
   // Run the chosen experiments: a finished full-size run is always kept; else the run of
