@@ -146,8 +146,9 @@ void accuracy_section(std::string& md, const ReportInput& input, RunEvidence& ev
       train.push_back(r.final_train_accuracy);
       test.push_back(r.final_test_accuracy);
     }
-    const std::string epochs = e.prefit_epochs > 0 ? fmt::format("{} + {}", e.prefit_epochs, e.epochs)
-                                                   : fmt::format("{}", e.epochs);
+    std::string epochs = e.prefit_epochs > 0 ? fmt::format("{} + {}", e.prefit_epochs, e.epochs)
+                                             : fmt::format("{}", e.epochs);
+    if (e.quick) epochs += " (quick)";
     md += fmt::format("| `{}` | {} | {} / {} | {} | {} | {} | {} | {:.1f} |\n", e.name, figures_text(e.figures),
                       run->mi.selection.kept.size(), run->mi.selection.n_total(), epochs, mean_ci(moments(train)),
                       mean_ci(moments(test)), restarts, run->wall_seconds_per_repetition);
