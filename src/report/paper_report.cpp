@@ -35,14 +35,6 @@ std::string phase_cell(const PhaseResult& p) {
   return s;
 }
 
-const EstimatorPhases* exact_of(const RunEvidence::Run& run) {
-  for (const EstimatorPhases& e : run.phases)
-    if (e.estimator == "exact") return &e;
-  for (const EstimatorPhases& e : run.phases)
-    if (e.estimator.starts_with("exact")) return &e;
-  return run.phases.empty() ? nullptr : &run.phases.front();
-}
-
 void verdict_section(std::string& md, const std::vector<Verdict>& verdicts) {
   md += "## Verdicts\n\n"
         "Each finding the paper reports, against our runs. Findings 1-4 are judged twice: with the "
@@ -138,13 +130,10 @@ void accuracy_section(std::string& md, const ReportInput& input, RunEvidence& ev
     }
     std::vector<double> train, test;
     int restarts = 0;
-    for (const RepetitionInfo& r : run->mi.info.repetitions) {
-      restarts += r.restarts;
-      if (std::find(run->mi.selection.kept.begin(), run->mi.selection.kept.end(), r.index) ==
-          run->mi.selection.kept.end())
-        continue;
-      train.push_back(r.final_train_accuracy);
-      test.push_back(r.final_test_accuracy);
+    for (const RepetitionInfo& r : run->mi.info.repetitions) restarts += r.restarts;
+    for (const RepetitionInfo* r : run->kept_repetitions()) {
+      train.push_back(r->final_train_accuracy);
+      test.push_back(r->final_test_accuracy);
     }
     std::string epochs = e.prefit_epochs > 0 ? fmt::format("{} + {}", e.prefit_epochs, e.epochs)
                                              : fmt::format("{}", e.epochs);
@@ -171,8 +160,8 @@ void experiment_section(std::string& md, const ReportEntry& e, RunEvidence& evid
   md += fmt::format(". Status: {}.\n\n", e.status);
   for (const auto& [image, caption] : e.images)
     md += fmt::format("![{}]({})\n\n*{}*\n\n", image.stem().string(), image.generic_string(), caption);
-  const EstimatorPhases* phases = exact_of(*run);
-  if (phases == nullptr) return;
+  if (run->phases.empty()) return;
+  const EstimatorPhases* phases = &run->phases[run->exact];
   md += fmt::format("Phases of the `{}` estimate (report/phases: detected when at least {} bits with bootstrap "
                     "p <= {}):\n\n| layer | fitting (I(T;Y) rises) | compression (I(X;T) falls after its max) |\n"
                     "|---|---|---|\n",

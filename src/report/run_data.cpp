@@ -167,6 +167,7 @@ RunInfo read_manifest(const std::filesystem::path& run_dir) {
       rep.status = get_or<std::string>(r, "status", "ok", at);
       rep.final_train_accuracy = get_or<double>(r, "final_train_accuracy", kMissing, at);
       rep.final_test_accuracy = get_or<double>(r, "final_test_accuracy", kMissing, at);
+      rep.wall_seconds = get_or<double>(r, "wall_seconds", kMissing, at);
       info.repetitions.push_back(std::move(rep));
     }
     std::sort(info.repetitions.begin(), info.repetitions.end(),

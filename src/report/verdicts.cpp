@@ -3,11 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <utility>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "infoplane/common.h"
 #include "infoplane/report/aggregate.h"
@@ -40,20 +38,24 @@ const RunEvidence::Run* RunEvidence::get(std::string_view experiment) {
       run->mi = read_run_mi(ref->dir, ref->quick ? 0.0 : m_options.min_train_accuracy, "reproduce");
       for (const MiSeries& s : run->mi.mi)
         run->phases.push_back({s.estimator, detect_phases(run->mi.info, s, run->mi.selection.kept, m_options)});
-      if (std::filesystem::exists(ref->dir / "accuracy.csv")) run->accuracy = read_accuracy(ref->dir);
-      std::ifstream in(ref->dir / "manifest.json");
-      const nlohmann::json manifest = nlohmann::json::parse(in, nullptr, false);
-      if (manifest.is_object() && manifest.contains("repetitions") && manifest["repetitions"].is_array()) {
-        std::vector<double> walls;
-        for (const auto& r : manifest["repetitions"])
-          if (r.is_object() && r.contains("wall_seconds") && r["wall_seconds"].is_number())
-            walls.push_back(r["wall_seconds"].get<double>());
-        run->wall_seconds_per_repetition = moments(walls).mean;
-      }
+      const std::string exact = reference_estimator(run->mi, CompareOptions{});
+      for (std::size_t i = 0; i < run->mi.mi.size(); ++i)
+        if (run->mi.mi[i].estimator == exact) run->exact = i;
+      std::vector<double> walls;
+      for (const RepetitionInfo& r : run->mi.info.repetitions) walls.push_back(r.wall_seconds);
+      run->wall_seconds_per_repetition = moments(walls).mean;
     }
     it = m_runs.emplace(std::string(experiment), std::move(run)).first;
   }
   return it->second ? &*it->second : nullptr;
+}
+
+std::vector<const RepetitionInfo*> RunEvidence::Run::kept_repetitions() const {
+  std::vector<const RepetitionInfo*> out;
+  const std::vector<int>& kept = mi.selection.kept;
+  for (const RepetitionInfo& r : mi.info.repetitions)
+    if (std::find(kept.begin(), kept.end(), r.index) != kept.end()) out.push_back(&r);
+  return out;
 }
 
 namespace {
@@ -92,14 +94,6 @@ struct Checks {
   }
 };
 
-/// The exact estimator's series of a run: "exact", else the first "exact:..." one.
-std::size_t exact_index(const RunEvidence::Run& run) {
-  for (std::size_t i = 0; i < run.mi.mi.size(); ++i)
-    if (run.mi.mi[i].estimator == "exact") return i;
-  for (std::size_t i = 0; i < run.mi.mi.size(); ++i)
-    if (run.mi.mi[i].estimator.starts_with("exact")) return i;
-  return 0;
-}
 
 /// The estimator with this bin count ("binning:30" or "binning:30,bounds=..."), if any.
 std::optional<std::size_t> binning_index(const RunEvidence::Run& run, int bins) {
@@ -112,7 +106,7 @@ std::optional<std::size_t> binning_index(const RunEvidence::Run& run, int bins) 
 }
 
 const std::vector<LayerPhases>& exact_phases(const RunEvidence::Run& run) {
-  return run.phases[exact_index(run)].layers;
+  return run.phases[run.exact].layers;
 }
 
 bool is_output(const RunEvidence::Run& run, int layer) {
@@ -161,7 +155,7 @@ std::string describe(const PhaseResult& p) {
 
 std::string runs_note(const RunEvidence::Run& run) {
   const auto& sel = run.mi.selection;
-  const MiSeries& s = run.mi.mi[exact_index(run)];
+  const MiSeries& s = run.mi.mi[run.exact];
   return fmt::format("{} of {} repetitions, {} epochs", sel.kept.size(), sel.n_total(),
                      s.epochs.empty() ? 0 : s.epochs.back());
 }
@@ -190,9 +184,7 @@ double final_mean(const RunEvidence::Run& run, std::size_t estimator, int layer,
 /// Mean final test accuracy over the kept repetitions.
 double final_test_accuracy(const RunEvidence::Run& run) {
   std::vector<double> values;
-  for (const RepetitionInfo& r : run.mi.info.repetitions)
-    if (std::find(run.mi.selection.kept.begin(), run.mi.selection.kept.end(), r.index) != run.mi.selection.kept.end())
-      values.push_back(r.final_test_accuracy);
+  for (const RepetitionInfo* r : run.kept_repetitions()) values.push_back(r->final_test_accuracy);
   return moments(values).mean;
 }
 
@@ -201,7 +193,7 @@ double final_test_accuracy(const RunEvidence::Run& run) {
 int distinguishable_layers(const RunEvidence::Run& run) {
   int n = 0;
   for (const LayerPhases& lp : exact_phases(run))
-    n += final_mean(run, exact_index(run), lp.layer, true) < run.mi.info.h_x - 0.01 ? 1 : 0;
+    n += final_mean(run, run.exact, lp.layer, true) < run.mi.info.h_x - 0.01 ? 1 : 0;
   return n;
 }
 
@@ -275,7 +267,7 @@ Verdict hidden_fitting(RunEvidence& ev, const std::vector<std::string>& names, c
     std::string fitted, saturated;
     int candidates = 0;
     for (const LayerPhases* lp : hidden_layers(*runs[i])) {
-      const double first_ty = mean_at(*runs[i], exact_index(*runs[i]), lp->layer, 0, false);
+      const double first_ty = mean_at(*runs[i], runs[i]->exact, lp->layer, 0, false);
       if (first_ty >= runs[i]->mi.info.h_y - k_fitting_room) {
         saturated += fmt::format("{}{} ({:.3f})", saturated.empty() ? "" : ", ", lp->name, first_ty);
         continue;
@@ -349,9 +341,9 @@ Verdict trivial_wide_planes(RunEvidence& ev) {
     double lowest = kMissing;
     std::string lowest_layer;
     for (const LayerPhases* lp : hidden_layers(run)) {
-      const MiSeries& s = run.mi.mi[exact_index(run)];
+      const MiSeries& s = run.mi.mi[run.exact];
       for (std::size_t e = 0; e < s.epochs.size(); ++e) {
-        const double v = mean_at(run, exact_index(run), lp->layer, e, true);
+        const double v = mean_at(run, run.exact, lp->layer, e, true);
         if (std::isfinite(v) && !(v >= lowest)) {
           lowest = v;
           lowest_layer = lp->name;
@@ -421,7 +413,7 @@ Verdict bit_widths(RunEvidence& ev) {
       const RunEvidence::Run& run = *runs[i];
       double lowest = kMissing;
       for (const LayerPhases* lp : hidden_layers(run))
-        lowest = std::fmin(lowest, final_mean(run, exact_index(run), lp->layer, true));
+        lowest = std::fmin(lowest, final_mean(run, run.exact, lp->layer, true));
       c.add(lowest >= run.mi.info.h_x - 0.5,
             fmt::format("{} 32-bit: lowest final hidden-layer I(X;T) {:.3f} bits of {:.0f}.", net_name(names[i]),
                         lowest, run.mi.info.h_x));
@@ -487,7 +479,7 @@ Verdict speed(RunEvidence& ev) {
   const auto runs = runs_of(ev, names, c);
   if (!c.missing) {
     const auto per_epoch = [&](const RunEvidence::Run& run) {
-      const MiSeries& s = run.mi.mi[exact_index(run)];
+      const MiSeries& s = run.mi.mi[run.exact];
       return run.wall_seconds_per_repetition / std::max(1, s.epochs.empty() ? 1 : s.epochs.back());
     };
     const double szt = per_epoch(*runs[0]) * 8000, conv = per_epoch(*runs[1]) * 3000;
@@ -520,7 +512,7 @@ std::vector<RangeLink> range_links(const RunEvidence::Run& run) {
   if (!std::filesystem::exists(run.dir / "activation_range.csv")) return out;
   const RangeSeries ranges = read_ranges(run.dir);
   const RangeSummary rs = summarize_ranges(ranges, run.mi.selection.kept);
-  const std::size_t ex = exact_index(run);
+  const std::size_t ex = run.exact;
   const MiSeries& s = run.mi.mi[ex];
   for (const LayerPhases* lp : hidden_layers(run)) {
     const auto rl = std::find(rs.layers.begin(), rs.layers.end(), lp->layer);

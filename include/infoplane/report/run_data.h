@@ -36,6 +36,7 @@ struct RepetitionInfo {
   std::string status = "ok";                 ///< "ok", or why it failed
   double final_train_accuracy = kMissing;    ///< in [0, 1]; NaN if not recorded
   double final_test_accuracy = kMissing;
+  double wall_seconds = kMissing;            ///< the repetition's own time; NaN if not recorded
 };
 
 /// What the figures need from manifest.json.

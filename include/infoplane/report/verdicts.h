@@ -54,7 +54,7 @@ struct RunRef {
 /// The finished run of a suite experiment, if it has one.
 using RunLookup = std::function<std::optional<RunRef>(std::string_view experiment)>;
 
-/// Reads and analyses each run once (MI, phases of every estimator, accuracy, ranges).
+/// Reads and analyses each run once (MI and the phases of every estimator).
 class RunEvidence {
  public:
   RunEvidence(RunLookup lookup, PhaseOptions options);
@@ -64,8 +64,13 @@ class RunEvidence {
     bool quick = false;
     RunMi mi;
     std::vector<EstimatorPhases> phases;  ///< one per estimator, as in mi
-    AccuracySeries accuracy;
+    /// The exact values' position in mi and phases: "exact", else "exact:..." (compare.h's
+    /// reference_estimator), else the first estimator.
+    std::size_t exact = 0;
     double wall_seconds_per_repetition = kMissing;  ///< mean over the manifest's repetitions
+
+    /// The manifest's repetitions that enter the statistics (the selection's kept ones).
+    std::vector<const RepetitionInfo*> kept_repetitions() const;
   };
 
   /// The analysed run of `experiment`, or nullptr when it has none.
