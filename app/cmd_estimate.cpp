@@ -98,7 +98,7 @@ void run_activations(const EstimateOptions& options, const info::EstimatorSpec& 
                   spec.canonical, "tanh|sigmoid|softmax|relu6");
   }
   estimator->check_activation(options.activation_fn);
-  const data::FloatTable table = data::read_float_csv(options.activations_path);
+  const data::FloatTable table = data::read_float_csv(options.activations_path, data::Precision::float32);
   std::vector<std::uint32_t> labels;
   std::size_t n_classes = 0;
   if (!options.labels_path.empty()) {

@@ -18,7 +18,9 @@ namespace {
 
 constexpr std::size_t k_max_quoted = 40;  // longest field quoted in an error message
 
-std::string read_whole_file(const std::filesystem::path& path) {
+}  // namespace
+
+std::string read_text_file(const std::filesystem::path& path) {
   const std::string name = path.string();
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
@@ -39,8 +41,11 @@ std::string read_whole_file(const std::filesystem::path& path) {
   const int error = errno;
   std::fclose(file);
   if (failed) input_error("{}: cannot read file: {}", name, std::strerror(error));
+  if (text.starts_with(k_utf8_bom)) text.erase(0, k_utf8_bom.size());
   return text;
 }
+
+namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -149,7 +154,7 @@ std::size_t remap_labels(std::span<const std::int64_t> labels, std::vector<std::
 
 CodeTable read_code_csv(const std::filesystem::path& path) {
   const std::string name = path.string();
-  const std::string text = read_whole_file(path);
+  const std::string text = read_text_file(path);
   std::vector<std::int64_t> values;
   CodeTable table;
   std::string expected_row = "a row of comma-separated integers";
@@ -196,7 +201,7 @@ CodeTable read_code_csv(const std::filesystem::path& path) {
 
 std::vector<std::int64_t> read_label_file(const std::filesystem::path& path) {
   const std::string name = path.string();
-  const std::string text = read_whole_file(path);
+  const std::string text = read_text_file(path);
   std::vector<std::int64_t> labels;
   const std::size_t n_lines = for_each_line(
       text, name, "one integer per line", [&](std::size_t line_number, std::string_view line) {

@@ -3,11 +3,11 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <limits>
 #include <string>
 
 #include "infoplane/common.h"
+#include "infoplane/data/csv.h"
 
 namespace infoplane::data {
 namespace {
@@ -46,12 +46,16 @@ void split_fields(std::string_view line, std::vector<std::string_view>& fields) 
 
 }  // namespace
 
-FloatTable parse_float_csv(std::string_view text, std::string_view where) {
+FloatTable parse_float_csv(std::string_view text, std::string_view where, Precision precision) {
+  if (text.starts_with(k_utf8_bom)) text.remove_prefix(k_utf8_bom.size());
+  const double max_magnitude = precision == Precision::float32 ? double{std::numeric_limits<float>::max()}
+                                                                : std::numeric_limits<double>::max();
   FloatTable table;
   std::vector<std::string_view> fields;
   std::size_t line_no = 0;
   bool first_content = true;
   bool have_width = false;
+  std::size_t first_blank = 0;  // the first line of the current run of blank lines
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t end = text.find('\n', pos);
@@ -59,7 +63,16 @@ FloatTable parse_float_csv(std::string_view text, std::string_view where) {
     const std::string_view line = trim(text.substr(pos, end - pos));
     pos = end + 1;
     ++line_no;
-    if (line.empty() || line.front() == '#') continue;
+    if (line.empty()) {
+      if (first_blank == 0) first_blank = line_no;
+      continue;
+    }
+    if (first_blank != 0) {
+      input_error("{}:{}: blank line before the end of the file; expected {}", where, first_blank,
+                  have_width ? fmt::format("a row of {} numbers", table.n_cols) : std::string("a row of numbers"));
+    }
+    first_blank = 0;
+    if (line.front() == '#') continue;
     split_fields(line, fields);
     if (first_content) {
       first_content = false;
@@ -83,6 +96,10 @@ FloatTable parse_float_csv(std::string_view text, std::string_view where) {
       if (!std::isfinite(v))
         input_error("{}:{}: value {} is not finite; got \"{}\", expected a finite number",
                     where, line_no, c + 1, fields[c]);
+      if (std::fabs(v) > max_magnitude)
+        input_error("{}:{}: value {} does not fit in float32; got \"{}\", expected a magnitude of at "
+                    "most {}",
+                    where, line_no, c + 1, fields[c], std::numeric_limits<float>::max());
       table.values.push_back(v);
     }
     ++table.n_rows;
@@ -93,14 +110,8 @@ FloatTable parse_float_csv(std::string_view text, std::string_view where) {
   return table;
 }
 
-FloatTable read_float_csv(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    input_error("{}: cannot open file; got a missing or unreadable path, expected a CSV file",
-                path.string());
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_float_csv(buffer.str(), path.string());
+FloatTable read_float_csv(const std::filesystem::path& path, Precision precision) {
+  return parse_float_csv(read_text_file(path), path.string(), precision);
 }
 
 }  // namespace infoplane::data

@@ -4,13 +4,15 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
+#include <limits>
 #include <map>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "infoplane/common.h"
+#include "infoplane/data/csv.h"
 
 namespace infoplane::data {
 
@@ -34,8 +36,7 @@ bool parse_number(std::string_view field, double& value) {
 
 Dataset load_csv_dataset(const std::filesystem::path& path, long label_column) {
   const std::string name = path.string();
-  std::ifstream in(path);
-  if (!in) input_error("{}: cannot open the CSV data set", name);
+  std::istringstream in(read_text_file(path));
   std::vector<double> values;
   std::size_t n_cols = 0;
   std::size_t n_rows = 0;
@@ -69,6 +70,10 @@ Dataset load_csv_dataset(const std::filesystem::path& path, long label_column) {
     for (std::size_t c = 0; c < n_cols; ++c) {
       if (!parse_number(fields[c], v)) {
         input_error("{}:{}: column {} must be a finite number; got '{}'", name, line_no, c + 1, fields[c]);
+      }
+      if (std::fabs(v) > std::numeric_limits<float>::max()) {  // features are float32
+        input_error("{}:{}: column {} does not fit in float32; got '{}', expected a magnitude of at most {}",
+                    name, line_no, c + 1, fields[c], std::numeric_limits<float>::max());
       }
       values.push_back(v);
     }

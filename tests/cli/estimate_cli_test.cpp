@@ -155,13 +155,20 @@ TEST(EstimateCli, ArgumentAndDataErrors) {
   const auto few = run_cli(estimate("--estimator ksg:k=10" + xy));
   EXPECT_EQ(few.exit_code, 2);
   EXPECT_NE(few.err.find("k = 10 needs at least 11 samples; got 10"), std::string::npos);
+  // 1e39 would become inf in float32 and give I(X;T) = 0: an input error instead.
+  const auto beyond = run_cli(estimate("--estimator binning:30,bounds=global --json --activations " + kDir +
+                                       "beyond_float32.csv"));
+  EXPECT_EQ(beyond.exit_code, 2);
+  EXPECT_EQ(beyond.err, "infoplane: error: " + kDir +
+                            "beyond_float32.csv:1: value 1 does not fit in float32; got \"1e39\", expected a "
+                            "magnitude of at most 3.4028235e+38\n");
   const auto no_spec = run_cli(estimate(act));
   EXPECT_EQ(no_spec.exit_code, 2);
 }
 
 TEST(EstimateFloatCsv, HeaderCommentsSpacesAndLineEnds) {
   const data::FloatTable t =
-      data::parse_float_csv("# comment\na, b ,c\r\n1, 2.5,-3e-2\r\n\n+4,5,6\n", "t.csv");
+      data::parse_float_csv("\xEF\xBB\xBF# comment\na, b ,c\r\n1, 2.5,-3e-2\r\n+4,5,6\n\n\r\n", "t.csv");
   EXPECT_EQ(t.n_rows, 2u);
   EXPECT_EQ(t.n_cols, 3u);
   EXPECT_EQ(t.values, (std::vector<double>{1.0, 2.5, -0.03, 4.0, 5.0, 6.0}));
@@ -171,9 +178,9 @@ TEST(EstimateFloatCsv, HeaderCommentsSpacesAndLineEnds) {
 }
 
 TEST(EstimateFloatCsv, Errors) {
-  const auto message = [](const char* text) {
+  const auto message = [](const char* text, data::Precision precision = data::Precision::float64) {
     try {
-      data::parse_float_csv(text, "t.csv");
+      data::parse_float_csv(text, "t.csv", precision);
     } catch (const InputError& e) {
       return std::string(e.what());
     }
@@ -191,8 +198,16 @@ TEST(EstimateFloatCsv, Errors) {
             "t.csv: no data rows; got an empty table, expected at least one line of numbers");
   EXPECT_EQ(message(""),
             "t.csv: no data rows; got an empty table, expected at least one line of numbers");
+  EXPECT_EQ(message("1,2\n\n3,4\n"),
+            "t.csv:2: blank line before the end of the file; expected a row of 2 numbers");
+  EXPECT_EQ(message("\n1,2\n"), "t.csv:1: blank line before the end of the file; expected a row of numbers");
   EXPECT_EQ(message("a,1\n"),
             "t.csv:1: value 1 is not a number; got \"a\", expected a decimal number");
+  // Values beyond float32 are refused where they are used as float32, kept where not.
+  EXPECT_EQ(message("0,0\n-1e39,0\n", data::Precision::float32),
+            "t.csv:2: value 1 does not fit in float32; got \"-1e39\", expected a magnitude of at most "
+            "3.4028235e+38");
+  EXPECT_EQ(message("0,1e39\n"), "no error");
 }
 
 }  // namespace

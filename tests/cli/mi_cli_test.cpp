@@ -53,6 +53,13 @@ TEST(MiCliTest, JsonWithLabels) {
   EXPECT_EQ(result.out.find('\n'), result.out.size() - 1);
 }
 
+TEST(MiCliTest, ByteOrderMarkOfSpreadsheetExportsIsRead) {
+  const auto plain = run_cli("mi --codes " + k_dir + "codes.csv --labels " + k_dir + "labels.txt --json");
+  const auto bom = run_cli("mi --codes " + k_dir + "codes_bom.csv --labels " + k_dir + "labels_bom.txt --json");
+  ASSERT_EQ(bom.exit_code, 0) << bom.err;
+  EXPECT_EQ(bom.out, plain.out);
+}
+
 TEST(MiCliTest, JsonWithoutLabels) {
   const auto result = run_cli("mi --json --codes " + k_dir + "codes.csv");
   ASSERT_EQ(result.exit_code, 0) << result.err;

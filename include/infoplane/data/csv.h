@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "infoplane/info/entropy.h"
@@ -20,6 +22,13 @@ struct CodeTable {
 
   info::CodeMatrixView view() const { return {codes.data(), n_rows, n_cols}; }
 };
+
+/// The UTF-8 byte-order mark that spreadsheet programs put at the start of a CSV export.
+inline constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
+
+/// Reads a whole text file written by a user, without a leading UTF-8 byte-order mark.
+/// Throws InputError naming the file when it is missing, a directory or unreadable.
+std::string read_text_file(const std::filesystem::path& path);
 
 /// Replaces every value by its rank among the distinct values, in ascending order, so
 /// that equal values get equal codes and the codes are exactly 0 .. K-1. Fills `dense`
