@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "commands.h"
+#include "validators.h"
 #include "infoplane/common.h"
 #include "infoplane/report/plot.h"
 
@@ -124,11 +125,12 @@ void add_plot_command(CLI::App& app) {
   plot->add_option("--max-epochs", o->max_epochs,
                    "At most this many epochs drawn per curve, half evenly and half "
                    "log-spaced; statistics use all (0: draw all)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number(0));
   plot->add_option("--repetition", o->repetition,
                    "activations2d: the repetition whose stored layer values are drawn (default: "
                    "the first kept one that has them)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number(0));
   plot->add_flag("--no-zoom", o->no_zoom, "No zoom panel next to the information plane");
   plot->add_option("--zoom-box", o->zoom_box,
                    "Zoomed area X0:X1,Y0:Y1 in bits (default: where the layers end)");

@@ -13,10 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "validators.h"
 #include "infoplane/common.h"
 #include "infoplane/experiment/schedule.h"
 #include "infoplane/experiment/store.h"
 #include "infoplane/experiment/suite.h"
+#include "infoplane/store/files.h"
 #include "infoplane/report/gnuplot.h"
 #include "infoplane/report/paper_report.h"
 #include "infoplane/report/phases.h"
@@ -208,7 +210,12 @@ void reproduce(const ReproduceOptions& options) {
   std::map<std::string, report::RunRef, std::less<>> finished;
   for (const experiment::SuiteExperiment& e : experiment::paper_suite()) {
     const fs::path run_dir = out / e.name;
-    report::ReportEntry entry{e.name, e.title, e.group, e.figures, "not run", 0, 0, 0, 0, 0, report::kMissing, {}};
+    report::ReportEntry entry;  // every field not set here keeps its default (kMissing for times)
+    entry.name = e.name;
+    entry.title = e.title;
+    entry.group = e.group;
+    entry.figures = e.figures;
+    entry.status = "not run";
     try {
       const experiment::Config full = experiment::suite_config(e, experiments_dir, false);
       const experiment::Config quick = experiment::suite_config(e, experiments_dir, true);
@@ -253,12 +260,12 @@ void reproduce(const ReproduceOptions& options) {
     const report::RunEvidence::Run* run = evidence.get(e.name);
     if (run == nullptr) continue;
     const fs::path csv = out / e.name / "summary" / "phases.csv";
-    report::write_file_atomic(csv, report::phases_csv(run->phases));
+    store::write_file_atomic(csv, report::phases_csv(run->phases));
     if (report_dir != out) copy_into(csv, report_dir / e.name / "summary" / "phases.csv");
   }
   const std::vector<report::Verdict> verdicts = report::paper_verdicts(evidence);
   const fs::path report_path = report_dir / "report.md";
-  report::write_file_atomic(report_path, report::paper_report_markdown(input, evidence, verdicts));
+  store::write_file_atomic(report_path, report::paper_report_markdown(input, evidence, verdicts));
 
   fmt::print("Verdicts on the paper's findings:\n");
   for (const report::Verdict& v : verdicts) {
@@ -291,7 +298,7 @@ void add_reproduce_command(CLI::App& app) {
   cmd->add_option("--experiments", options->experiments_dir,
                   "Folder of the suite's configs (default: the shipped experiments/)");
   cmd->add_option("--threads", options->threads, "Worker threads per experiment (0 = all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number(0));
   cmd->add_flag("--list", options->list,
                 "List the experiments with their sizes and projected times (measured now) and stop");
   cmd->add_flag("--report-only", options->report_only,

@@ -15,6 +15,7 @@
 #include <fmt/core.h>
 
 #include "commands.h"
+#include "validators.h"
 #include "infoplane/common.h"
 #include "infoplane/data/dataset.h"
 #include "infoplane/experiment/config.h"
@@ -391,11 +392,11 @@ void add_run_command(CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--out", options->out,
                   "Run directory to create, or to continue with --resume (default: runs/NAME-DATE-TIME)");
-  cmd->add_option("--repetitions", options->repetitions, "Override [experiment].repetitions")->check(CLI::PositiveNumber);
-  cmd->add_option("--epochs", options->epochs, "Override [training].epochs")->check(CLI::PositiveNumber);
-  cmd->add_option("--threads", options->threads, "Override [experiment].threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--repetitions", options->repetitions, "Override [experiment].repetitions")->check(whole_number(1));
+  cmd->add_option("--epochs", options->epochs, "Override [training].epochs")->check(whole_number(1));
+  cmd->add_option("--threads", options->threads, "Override [experiment].threads (0 = all cores)")->check(whole_number(0));
   cmd->add_option("--seed", options->seed, "Override [experiment].seed (repetition i uses seed + i)");
-  cmd->add_option("--mi-every", options->mi_every, "Override [experiment].mi_every")->check(CLI::PositiveNumber);
+  cmd->add_option("--mi-every", options->mi_every, "Override [experiment].mi_every")->check(whole_number(1));
   cmd->add_option("--shard", options->shard,
                   "Run only shard I of N: the repetitions with index % N == I - 1 (e.g. 2/8); "
                   "combine the shards' directories with 'infoplane merge'");

@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "commands.h"
+#include "validators.h"
 #include "infoplane/experiment/verify.h"
 
 namespace infoplane::cli {
@@ -44,7 +45,7 @@ void add_verify_command(CLI::App& app) {
   cmd->add_option("run_dir", options->dir, "Run directory written by 'infoplane run' or 'infoplane merge'")
       ->required();
   cmd->add_option("--tolerance", options->tolerance, "Slack of the comparisons in bits (default 1e-8)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   cmd->callback([options] {
     const int code = verify(*options);
     if (code != 0) {

@@ -1,8 +1,12 @@
 /// @brief Entry point of the `infoplane` CLI: parses arguments and maps errors to exit codes.
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 #include <exception>
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include "commands.h"
 #include "infoplane/common.h"
@@ -20,6 +24,18 @@ int main(int argc, char** argv) {
   infoplane::cli::add_phases_command(app);
   infoplane::cli::add_compare_command(app);
   infoplane::cli::add_reproduce_command(app);
+  if (argc > 1 && argv[1][0] != '-') {
+    // CLI11 would take an unknown command for a stray argument ("A subcommand is required").
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      names.push_back(sub->get_name());
+    }
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      fmt::print(stderr, "infoplane: error: unknown command '{}'; expected one of {}\nRun with --help for usage.\n",
+                 argv[1], fmt::join(names, ", "));
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

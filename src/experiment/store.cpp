@@ -27,14 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Makes a rename durable: fsync of the folder that holds the renamed file (best effort).
-void sync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
-
 /// Splits `line` at its commas into exactly `n` fields (no quoting).
 bool split_fields(std::string_view line, std::size_t n, std::vector<std::string_view>& fields) {
   fields.clear();
@@ -80,63 +72,16 @@ std::vector<std::string_view> lines_of(std::string_view content) {
 
 }  // namespace
 
-void write_file_atomic(const fs::path& path, std::string_view content) {
-  const fs::path tmp = path.string() + fmt::format(".tmp-{}", ::getpid());
-  std::FILE* file = std::fopen(tmp.c_str(), "wb");
-  if (file == nullptr) {
-    input_error("{}: cannot write: {}", path.string(), std::strerror(errno));
-  }
-  errno = 0;
-  const bool written = std::fwrite(content.data(), 1, content.size(), file) == content.size();
-  int saved_errno = errno;
-  const bool flushed = written && std::fflush(file) == 0 && ::fsync(::fileno(file)) == 0;
-  if (written) saved_errno = errno;
-  const bool closed = std::fclose(file) == 0;
-  if (!written || !flushed || !closed) {
-    if (saved_errno == 0) saved_errno = errno;
-    std::remove(tmp.c_str());
-    input_error("{}: write failed: {}", path.string(),
-                saved_errno != 0 ? std::strerror(saved_errno) : "unknown error");
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    input_error("{}: cannot rename the written file into place: {}", path.string(), ec.message());
-  }
-  sync_directory(path.parent_path());
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) input_error("{}: cannot read the file", path.string());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) input_error("{}: read error", path.string());
-  return ss.str();
-}
-
-std::string crc32_hex(std::string_view data) {
-  uLong crc = ::crc32(0L, Z_NULL, 0);
-  // zlib takes uInt lengths: feed large inputs in chunks.
-  constexpr std::size_t k_chunk = std::size_t{1} << 30;
-  for (std::size_t offset = 0; offset < data.size(); offset += k_chunk) {
-    const std::size_t n = std::min(k_chunk, data.size() - offset);
-    crc = ::crc32(crc, reinterpret_cast<const Bytef*>(data.data() + offset), static_cast<uInt>(n));
-  }
-  return fmt::format("{:08x}", static_cast<std::uint32_t>(crc));
-}
-
 nlohmann::json file_checksum(std::string_view content) {
-  return {{"crc32", crc32_hex(content)}, {"bytes", content.size()}};
+  return {{"crc32", store::crc32_hex(content)}, {"bytes", content.size()}};
 }
 
-std::string config_checksum(const nlohmann::json& config) { return crc32_hex(config.dump()); }
+std::string config_checksum(const nlohmann::json& config) { return store::crc32_hex(config.dump()); }
 
 std::string labels_checksum(const std::vector<std::uint32_t>& labels) {
   fmt::memory_buffer text;
   for (const std::uint32_t y : labels) fmt::format_to(std::back_inserter(text), "{}\n", y);
-  return crc32_hex({text.data(), text.size()});
+  return store::crc32_hex({text.data(), text.size()});
 }
 
 nlohmann::json result_config(const nlohmann::json& config) {
@@ -181,7 +126,7 @@ PartCheck check_part(const fs::path& run_dir, std::size_t index) {
   std::error_code ec;
   if (!fs::exists(marker, ec)) return check;
   try {
-    nlohmann::json meta = nlohmann::json::parse(read_file(marker));
+    nlohmann::json meta = nlohmann::json::parse(store::read_file(marker));
     if (!meta.is_object()) {
       check.problem = fmt::format("{}: not a JSON object", marker.string());
       return check;
@@ -194,7 +139,7 @@ PartCheck check_part(const fs::path& run_dir, std::size_t index) {
           check.problem = fmt::format("{}: missing", file.string());
           return check;
         }
-        if (file_checksum(read_file(file)) != expected) {
+        if (file_checksum(store::read_file(file)) != expected) {
           check.problem = fmt::format("{}: checksum mismatch", file.string());
           return check;
         }
@@ -248,7 +193,7 @@ nlohmann::json read_manifest(const fs::path& run_dir) {
   if (!fs::exists(path, ec)) input_error("{}: not a run directory (no manifest.json)", run_dir.string());
   nlohmann::json manifest;
   try {
-    manifest = nlohmann::json::parse(read_file(path));
+    manifest = nlohmann::json::parse(store::read_file(path));
   } catch (const nlohmann::json::exception& e) {
     input_error("{}: not valid JSON: {}", path.string(), e.what());
   }
@@ -328,11 +273,11 @@ void RunStore::write_repetition(const RepetitionResult& r,
   nlohmann::json meta = repetition_json(r);
   meta["files"] = nlohmann::json::object();
   for (std::size_t k = 0; k < std::size(k_part_suffixes); ++k) {
-    write_file_atomic(part_path(m_dir, r.index, k_part_suffixes[k]), contents[k]);
+    store::write_file_atomic(part_path(m_dir, r.index, k_part_suffixes[k]), contents[k]);
     meta["files"][std::string(k_part_suffixes[k])] = file_checksum(contents[k]);
   }
   // Written last: its presence marks the repetition as complete.
-  write_file_atomic(part_path(m_dir, r.index, "json"), meta.dump(2) + "\n");
+  store::write_file_atomic(part_path(m_dir, r.index, "json"), meta.dump(2) + "\n");
 }
 
 void RunStore::write_activations(const RepetitionResult& r, const std::vector<std::uint32_t>& labels) const {
@@ -364,7 +309,7 @@ void RunStore::write_activations(const RepetitionResult& r, const std::vector<st
         out.push_back('\n');
       }
     }
-    write_file_atomic(activations_path(m_dir, r.index, layer), std::string_view(out.data(), out.size()));
+    store::write_file_atomic(activations_path(m_dir, r.index, layer), std::string_view(out.data(), out.size()));
   }
 }
 
@@ -393,7 +338,7 @@ RepetitionResult RunStore::read_repetition(std::size_t index,
   };
   std::vector<std::string_view> fields;
   {
-    const std::string text = read_file(part_path(m_dir, index, "mi.csv"));
+    const std::string text = store::read_file(part_path(m_dir, index, "mi.csv"));
     std::size_t line_no = 0;
     for (const std::string_view line : lines_of(text)) {
       ++line_no;
@@ -409,7 +354,7 @@ RepetitionResult RunStore::read_repetition(std::size_t index,
     }
   }
   {
-    const std::string text = read_file(part_path(m_dir, index, "accuracy.csv"));
+    const std::string text = store::read_file(part_path(m_dir, index, "accuracy.csv"));
     std::size_t line_no = 0;
     for (const std::string_view line : lines_of(text)) {
       ++line_no;
@@ -423,7 +368,7 @@ RepetitionResult RunStore::read_repetition(std::size_t index,
     }
   }
   {
-    const std::string text = read_file(part_path(m_dir, index, "range.csv"));
+    const std::string text = store::read_file(part_path(m_dir, index, "range.csv"));
     std::size_t line_no = 0;
     for (const std::string_view line : lines_of(text)) {
       ++line_no;
@@ -449,13 +394,13 @@ void RunStore::copy_repetition(const fs::path& from_dir, std::size_t index) cons
       const std::string name = entry.path().filename().string();
       if (name.rfind(prefix, 0) != 0 || name.find(".tmp-") != std::string::npos) continue;
       fs::create_directories(m_dir / "activations", ec);
-      write_file_atomic(m_dir / "activations" / name, read_file(entry.path()));
+      store::write_file_atomic(m_dir / "activations" / name, store::read_file(entry.path()));
     }
   }
   for (const std::string_view suffix : k_part_suffixes) {
-    write_file_atomic(part_path(m_dir, index, suffix), read_file(part_path(from_dir, index, suffix)));
+    store::write_file_atomic(part_path(m_dir, index, suffix), store::read_file(part_path(from_dir, index, suffix)));
   }
-  write_file_atomic(part_path(m_dir, index, "json"), read_file(part_path(from_dir, index, "json")));
+  store::write_file_atomic(part_path(m_dir, index, "json"), store::read_file(part_path(from_dir, index, "json")));
 }
 
 nlohmann::json RunStore::merge(const std::vector<std::size_t>& indices) const {
@@ -470,15 +415,15 @@ nlohmann::json RunStore::merge(const std::vector<std::size_t>& indices) const {
                           Target{"activation_range.csv", "range.csv", k_range_header}}) {
     std::string content(t.header);
     content += '\n';
-    for (const std::size_t index : indices) content += read_file(part_path(m_dir, index, t.suffix));
-    write_file_atomic(m_dir / t.name, content);
+    for (const std::size_t index : indices) content += store::read_file(part_path(m_dir, index, t.suffix));
+    store::write_file_atomic(m_dir / t.name, content);
     checksums[std::string(t.name)] = file_checksum(content);
   }
   return checksums;
 }
 
 void RunStore::write_manifest(const nlohmann::json& manifest) const {
-  write_file_atomic(m_dir / "manifest.json", manifest.dump(2) + "\n");
+  store::write_file_atomic(m_dir / "manifest.json", manifest.dump(2) + "\n");
 }
 
 nlohmann::json RunStore::read_manifest() const { return experiment::read_manifest(m_dir); }

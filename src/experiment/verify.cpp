@@ -1,5 +1,6 @@
 /// @brief `verify_run`: checksums of a run directory and the invariants of exact MI.
 #include "infoplane/experiment/verify.h"
+#include "infoplane/store/files.h"
 
 #include <charconv>
 #include <cmath>
@@ -149,7 +150,7 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
         continue;
       }
       ++report.n_files;
-      const nlohmann::json actual = file_checksum(read_file(path));
+      const nlohmann::json actual = file_checksum(store::read_file(path));
       if (actual != files[key]) {
         violation(key, fmt::format("checksum mismatch: crc32 {} and {} bytes, manifest records crc32 {} and {} bytes",
                                    actual["crc32"].get<std::string>(), actual["bytes"].get<std::size_t>(),
@@ -197,7 +198,7 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
     std::map<std::tuple<std::size_t, std::uint32_t, std::uint16_t>, std::map<std::uint16_t, ExactPoint>> exact;
     std::set<std::tuple<std::size_t, std::uint32_t, std::uint16_t, std::uint16_t>> seen_other;
     std::set<std::size_t> with_exact_rows;
-    const std::string content = read_file(mi_path);
+    const std::string content = store::read_file(mi_path);
     for_each_row(mi_path, k_mi_header, content, report, [&](std::size_t line_no, std::string_view line) {
       const std::string where = fmt::format("mi.csv line {}", line_no);
       const std::optional<MiCsvRow> row = parse_mi_line(line);
@@ -277,7 +278,7 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
   if (fs::exists(accuracy_path, ec)) {
     std::set<std::pair<std::size_t, std::size_t>> seen;
     std::vector<double> v;
-    const std::string content = read_file(accuracy_path);
+    const std::string content = store::read_file(accuracy_path);
     for_each_row(accuracy_path, k_accuracy_header, content, report, [&](std::size_t line_no, std::string_view line) {
       const std::string where = fmt::format("accuracy.csv line {}", line_no);
       if (!parse_numbers(line, 5, v) || !is_index(v[0]) || !is_index(v[1])) {
@@ -310,7 +311,7 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
   const fs::path range_path = run_dir / "activation_range.csv";
   if (fs::exists(range_path, ec)) {
     std::vector<double> v;
-    const std::string content = read_file(range_path);
+    const std::string content = store::read_file(range_path);
     for_each_row(range_path, k_range_header, content, report, [&](std::size_t line_no, std::string_view line) {
       const std::string where = fmt::format("activation_range.csv line {}", line_no);
       if (!parse_numbers(line, 5, v) || !is_index(v[0]) || !is_index(v[1]) || !is_index(v[2])) {

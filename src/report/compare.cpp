@@ -1,5 +1,6 @@
 /// @brief How far each classic estimator of a run is from the exact MI, per layer.
 #include "infoplane/report/compare.h"
+#include "infoplane/store/files.h"
 
 #include <algorithm>
 #include <cmath>
@@ -178,7 +179,7 @@ CompareReport compare_run(const std::filesystem::path& run_dir, const CompareOpt
   report.reference = ref.estimator;
   std::filesystem::create_directories(run_dir / "summary");
   report.csv = run_dir / "summary" / "compare.csv";
-  write_file_atomic(report.csv, compare_csv(report.rows));
+  store::write_file_atomic(report.csv, compare_csv(report.rows));
 
   if (options.figure) {
     // the reference first, then the estimators in the order of mi.csv
@@ -192,9 +193,9 @@ CompareReport compare_run(const std::filesystem::path& run_dir, const CompareOpt
     const FigureText f = compare_figure(run.info, run.selection, summaries, report.rows, plot);
     const std::filesystem::path dir = run_dir / "figures";
     std::filesystem::create_directories(dir);
-    write_file_atomic(dir / (f.name + ".dat"), f.data);
-    write_file_atomic(dir / (f.name + ".gp"), f.script);
-    write_file_atomic(dir / (f.name + ".caption.txt"), f.caption);
+    store::write_file_atomic(dir / (f.name + ".dat"), f.data);
+    store::write_file_atomic(dir / (f.name + ".gp"), f.script);
+    store::write_file_atomic(dir / (f.name + ".caption.txt"), f.caption);
     report.script = dir / (f.name + ".gp");
     if (options.render) {
       std::vector<std::string> formats;

@@ -158,16 +158,4 @@ std::string gp_string(std::string_view text) {
   return out;
 }
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
-  const std::filesystem::path tmp =
-      path.parent_path() / ("." + path.filename().string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) input_error("{}: cannot write the file", tmp.string());
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    if (!out) input_error("{}: write failed", tmp.string());
-  }
-  std::filesystem::rename(tmp, path);
-}
-
 }  // namespace infoplane::report

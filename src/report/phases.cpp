@@ -1,5 +1,6 @@
 /// @brief Fitting and compression phases of each layer, with a bootstrap over repetitions.
 #include "infoplane/report/phases.h"
+#include "infoplane/store/files.h"
 
 #include <algorithm>
 #include <cmath>
@@ -342,7 +343,7 @@ PhasesReport phases_run(const std::filesystem::path& run_dir,
     report.estimators.push_back({s->estimator, detect_phases(run.info, *s, run.selection.kept, options)});
   std::filesystem::create_directories(run_dir / "summary");
   report.csv = run_dir / "summary" / "phases.csv";
-  write_file_atomic(report.csv, phases_csv(report.estimators));
+  store::write_file_atomic(report.csv, phases_csv(report.estimators));
   report.info = std::move(run.info);
   report.selection = std::move(run.selection);
   return report;

@@ -1,5 +1,6 @@
 /// @brief Figures of a run directory and comparisons of several runs, drawn with gnuplot.
 #include "infoplane/report/plot.h"
+#include "infoplane/store/files.h"
 
 #include <algorithm>
 #include <charconv>
@@ -89,9 +90,9 @@ void check_run_dir(const std::filesystem::path& run_dir) {
 void emit(const FigureText& f, const std::filesystem::path& dir,
           const std::vector<std::string>& formats, std::vector<GnuplotJob>& jobs,
           PlotReport& report) {
-  write_file_atomic(dir / (f.name + ".dat"), f.data);
-  write_file_atomic(dir / (f.name + ".gp"), f.script);
-  write_file_atomic(dir / (f.name + ".caption.txt"), f.caption);
+  store::write_file_atomic(dir / (f.name + ".dat"), f.data);
+  store::write_file_atomic(dir / (f.name + ".gp"), f.script);
+  store::write_file_atomic(dir / (f.name + ".caption.txt"), f.caption);
   report.scripts.push_back(dir / (f.name + ".gp"));
   jobs.push_back({dir, f.name, formats});
 }

@@ -1,6 +1,8 @@
 /// @brief Reading a run directory written by `infoplane run`: manifest, MI, accuracy, ranges.
 #include "infoplane/report/run_data.h"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -86,7 +88,7 @@ const LayerInfo* RunInfo::layer(int index) const {
 std::string RunInfo::layer_label(int index) const {
   const LayerInfo* l = layer(index);
   if (l != nullptr && !l->label.empty()) return l->label;
-  return index == 0 ? "X" : "T" + std::to_string(index);
+  return index == 0 ? std::string("X") : fmt::format("T{}", index);
 }
 
 RunInfo read_manifest(const std::filesystem::path& run_dir) {

@@ -1,5 +1,6 @@
 /// @brief The statistics behind the figures, as CSV files users can plot with their own tools.
 #include "infoplane/report/summary.h"
+#include "infoplane/store/files.h"
 
 #include <algorithm>
 #include <cmath>
@@ -40,7 +41,7 @@ std::vector<std::filesystem::path> write_summaries(const std::filesystem::path& 
   std::filesystem::create_directories(dir);
   std::vector<std::filesystem::path> written;
   auto emit = [&](const char* name, const std::string& text) {
-    write_file_atomic(dir / name, text);
+    store::write_file_atomic(dir / name, text);
     written.push_back(dir / name);
   };
 

@@ -44,7 +44,9 @@ TEST(ReproduceCli, RunsReportsAndKeepsFinishedRuns) {
   EXPECT_NE(md.find("![plane](szt-tanh-8bit/figures/plane.png)"), std::string::npos) << md;
   EXPECT_NE(md.find("| dense5 | "), std::string::npos) << md;  // the phase table
   EXPECT_TRUE(fs::exists(report / "szt-tanh-8bit" / "summary" / "phases.csv"));
-  if (testing::have_gnuplot()) EXPECT_TRUE(fs::exists(report / "szt-tanh-8bit" / "figures" / "plane.png"));
+  if (testing::have_gnuplot()) {
+    EXPECT_TRUE(fs::exists(report / "szt-tanh-8bit" / "figures" / "plane.png"));
+  }
 
   const auto mi_before = slurp(out / "szt-tanh-8bit" / "mi.csv");
   const auto second = run_cli(args);

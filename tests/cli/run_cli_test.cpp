@@ -89,11 +89,29 @@ TEST(RunCli, BadArgumentsExitWith2) {
   EXPECT_NE(missing.err.find("/nonexistent/config.toml"), std::string::npos) << missing.err;
   const CliResult epochs = run_cli("run " + k_config + " --epochs 0");
   EXPECT_EQ(epochs.exit_code, 2);
-  EXPECT_NE(epochs.err.find("--epochs"), std::string::npos) << epochs.err;
+  EXPECT_NE(epochs.err.find("--epochs: expected a whole number of at least 1, got '0'"), std::string::npos)
+      << epochs.err;
+  EXPECT_LT(epochs.err.find('\n'), 120U) << epochs.err;  // one short line, no 309-digit limit
+  const CliResult fraction = run_cli("run " + k_config + " --epochs 1.5");
+  EXPECT_EQ(fraction.exit_code, 2);
+  EXPECT_NE(fraction.err.find("--epochs: expected a whole number of at least 1, got '1.5'"), std::string::npos)
+      << fraction.err;
+  const CliResult threads = run_cli("run " + k_config + " --threads -1");
+  EXPECT_EQ(threads.exit_code, 2);
+  EXPECT_NE(threads.err.find("--threads: expected a whole number of at least 0, got '-1'"), std::string::npos)
+      << threads.err;
+  const CliResult tolerance = run_cli("verify /tmp --tolerance -1");
+  EXPECT_EQ(tolerance.exit_code, 2);
+  EXPECT_NE(tolerance.err.find("--tolerance: expected a number of at least 0, got '-1'"), std::string::npos)
+      << tolerance.err;
   const CliResult unknown = run_cli("run " + k_config + " --epoch 5");
   EXPECT_EQ(unknown.exit_code, 2);
   const CliResult none = run_cli("");
   EXPECT_EQ(none.exit_code, 2);
+  const CliResult command = run_cli("frobnicate");
+  EXPECT_EQ(command.exit_code, 2);
+  EXPECT_NE(command.err.find("unknown command 'frobnicate'; expected one of run, mi, "), std::string::npos)
+      << command.err;
   const CliResult file_as_out = run_cli("run " + k_config + " --epochs 1 --repetitions 1 --out " + k_config);
   EXPECT_EQ(file_as_out.exit_code, 2);
   EXPECT_NE(file_as_out.err.find("is a file"), std::string::npos) << file_as_out.err;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -37,9 +38,8 @@ TEST(ShardCli, ThreeShardsInParallelMergeIntoTheSingleProcessRun) {
   for (int i = 1; i <= 3; ++i) {
     shards.push_back(fresh_dir("part" + std::to_string(i)));
     const fs::path rc = shards.back().string() + ".rc";
-    command += "(" + std::string(INFOPLANE_CLI) + " run " + k_config + k_args + " --shard " + std::to_string(i) +
-               "/3 --out " + shards.back().string() + " >/dev/null 2>" + shards.back().string() + ".err; echo $? >" +
-               rc.string() + ") & ";
+    command += fmt::format("({} run {}{} --shard {}/3 --out {} >/dev/null 2>{}.err; echo $? >{}) & ", INFOPLANE_CLI,
+                           k_config, k_args, i, shards.back().string(), shards.back().string(), rc.string());
   }
   command += "wait";
   ASSERT_EQ(std::system(command.c_str()), 0);

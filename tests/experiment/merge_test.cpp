@@ -1,6 +1,7 @@
 /// @brief merge_runs: shards combine into the run one process would have written; mismatched
 /// configs, missing, duplicated or corrupt repetitions and unfinished shards are refused.
 #include "infoplane/experiment/merge.h"
+#include "infoplane/store/files.h"
 
 #include <unistd.h>
 
@@ -126,7 +127,7 @@ TEST(Merge, RefusesMissingDuplicatedCorruptAndForeignRepetitions) {
 
   nlohmann::json manifest = read_manifest(b);
   manifest["status"] = "running";
-  write_file_atomic(b / "manifest.json", manifest.dump());
+  store::write_file_atomic(b / "manifest.json", manifest.dump());
   EXPECT_NE(merge_error({b}, out).find("the run is not complete (status 'running')"), std::string::npos);
   EXPECT_NE(merge_error({a, fresh_dir("nothing")}, out).find("not a directory"), std::string::npos);
   EXPECT_NE(merge_error({a, a}, a).find("the output directory is also an input"), std::string::npos);

@@ -1,6 +1,7 @@
 /// @brief The run directory store: checksums, atomic writes under a file-size limit, part
 /// files written and read back, corruption detection, the one-writer lock.
 #include "infoplane/experiment/store.h"
+#include "infoplane/store/files.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -51,10 +52,10 @@ RepetitionResult small_result(std::size_t index) {
 const std::vector<std::string> k_names{"exact", "binning:30,bounds=fixed"};
 
 TEST(Store, Crc32IsZlibsCrc32) {
-  EXPECT_EQ(crc32_hex("123456789"), "cbf43926");  // the CRC-32 check value
-  EXPECT_EQ(crc32_hex(""), "00000000");
+  EXPECT_EQ(store::crc32_hex("123456789"), "cbf43926");  // the CRC-32 check value
+  EXPECT_EQ(store::crc32_hex(""), "00000000");
   EXPECT_EQ(file_checksum("abc"), (nlohmann::json{{"crc32", "352441c2"}, {"bytes", 3}}));
-  EXPECT_EQ(labels_checksum({0, 1}), crc32_hex("0\n1\n"));
+  EXPECT_EQ(labels_checksum({0, 1}), store::crc32_hex("0\n1\n"));
 }
 
 TEST(Store, ResultConfigIgnoresTheThreadCountAndDifferencesNameTheKey) {
@@ -191,7 +192,7 @@ TEST(Store, AFailedWriteKeepsThePreviousFileAndLeavesNoTemporary) {
   const fs::path dir = fresh_dir("full");
   fs::create_directories(dir);
   const fs::path file = dir / "mi.csv";
-  write_file_atomic(file, "old content\n");
+  store::write_file_atomic(file, "old content\n");
 
   // A full disk, simulated by a file size limit (SIGXFSZ ignored, so write() fails with EFBIG).
   rlimit saved{};
@@ -202,7 +203,7 @@ TEST(Store, AFailedWriteKeepsThePreviousFileAndLeavesNoTemporary) {
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
   std::string message;
   try {
-    write_file_atomic(file, std::string(100000, 'x'));
+    store::write_file_atomic(file, std::string(100000, 'x'));
   } catch (const InputError& e) {
     message = e.what();
   }
@@ -215,7 +216,7 @@ TEST(Store, AFailedWriteKeepsThePreviousFileAndLeavesNoTemporary) {
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir)) ++n_files;
   EXPECT_EQ(n_files, 1U);
 
-  EXPECT_THROW(write_file_atomic(dir / "no" / "such" / "folder.csv", "x"), InputError);
+  EXPECT_THROW(store::write_file_atomic(dir / "no" / "such" / "folder.csv", "x"), InputError);
   fs::remove_all(dir);
 }
 

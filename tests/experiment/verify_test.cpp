@@ -2,6 +2,7 @@
 /// NaN and an unfinished run are each reported; estimator rows are not bound by them; a
 /// diverging repetition is restarted and leaves no NaN behind.
 #include "infoplane/experiment/verify.h"
+#include "infoplane/store/files.h"
 
 #include <unistd.h>
 
@@ -77,10 +78,10 @@ void edit(const fs::path& dir, const std::string& file, const std::string& from,
   const std::size_t at = text.find(from);
   ASSERT_NE(at, std::string::npos) << from;
   text.replace(at, from.size(), to);
-  write_file_atomic(dir / file, text);
+  store::write_file_atomic(dir / file, text);
   nlohmann::json manifest = read_manifest(dir);
   manifest["checksums"]["files"][file] = file_checksum(text);
-  write_file_atomic(dir / "manifest.json", manifest.dump(2));
+  store::write_file_atomic(dir / "manifest.json", manifest.dump(2));
 }
 
 std::string all(const VerifyReport& report) {
@@ -108,7 +109,7 @@ TEST(Verify, ChangedBytesAreCaughtByTheChecksums) {
   std::ofstream(dir / "accuracy.csv", std::ios::binary) << text;
   nlohmann::json manifest = read_manifest(dir);
   manifest["config"]["training"]["epochs"] = 7;
-  write_file_atomic(dir / "manifest.json", manifest.dump());
+  store::write_file_atomic(dir / "manifest.json", manifest.dump());
   std::ofstream(part_path(dir, 1, "range.csv"), std::ios::app) << "1,3,1,0,1\n";
 
   const VerifyReport report = verify_run(dir);
@@ -162,7 +163,7 @@ TEST(Verify, MalformedRowsDuplicatesAndAnUnfinishedRunAreReported) {
   edit(dir, "accuracy.csv", "1,2,0.750000", "1,2,x.750000");
   nlohmann::json manifest = read_manifest(dir);
   manifest["status"] = "running";
-  write_file_atomic(dir / "manifest.json", manifest.dump());
+  store::write_file_atomic(dir / "manifest.json", manifest.dump());
   const VerifyReport report = verify_run(dir);
   const std::string text = all(report);
   EXPECT_EQ(report.violations.size(), 4U) << text;

@@ -95,7 +95,9 @@ TEST(Verdicts, FollowThePhasesOfTheRuns) {
     if (v.finding == 4 && !v.variant.empty()) {
       EXPECT_NE(v.evidence.find("dense2: 1.9"), std::string::npos) << v.evidence;
     }
-    if (v.outcome == Outcome::not_run) EXPECT_TRUE(v.evidence.empty()) << v.evidence;
+    if (v.outcome == Outcome::not_run) {
+      EXPECT_TRUE(v.evidence.empty()) << v.evidence;
+    }
   }
 }
 

@@ -29,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include "infoplane/experiment/runner.h"
+#include "infoplane/store/files.h"
 
 namespace infoplane::experiment {
 
@@ -42,18 +43,6 @@ inline constexpr std::string_view k_range_header = "repetition,epoch,layer,min,m
 inline constexpr std::string_view k_result_files[] = {"mi.csv", "accuracy.csv", "activation_range.csv"};
 /// The suffixes of a repetition's part files (the .json marker comes last).
 inline constexpr std::string_view k_part_suffixes[] = {"mi.csv", "accuracy.csv", "range.csv"};
-
-/// Writes `content` to `path` through a temporary file in the same folder (PATH.tmp-PID),
-/// fsync and a rename, so that a reader never sees a half-written file. Throws InputError
-/// naming the path on failure (no space left, file too large, permission denied).
-void write_file_atomic(const std::filesystem::path& path, std::string_view content);
-
-/// Reads a whole file; throws InputError naming the path when it cannot.
-std::string read_file(const std::filesystem::path& path);
-
-/// CRC-32 of `data` (zlib's crc32: the polynomial of gzip, zip and PNG) as 8 lowercase hex
-/// digits.
-std::string crc32_hex(std::string_view data);
 
 /// {"crc32": "xxxxxxxx", "bytes": N} of a file's content.
 nlohmann::json file_checksum(std::string_view content);

@@ -40,7 +40,4 @@ std::vector<std::filesystem::path> run_gnuplot(std::span<const GnuplotJob> jobs,
 /// A gnuplot string literal holding `text` verbatim (single-quoted, quotes doubled).
 std::string gp_string(std::string_view text);
 
-/// Writes a file through a temporary name in the same folder and renames it.
-void write_file_atomic(const std::filesystem::path& path, std::string_view content);
-
 }  // namespace infoplane::report
