@@ -22,6 +22,9 @@ void merge(const MergeOptions& options) {
   const std::vector<std::filesystem::path> inputs(options.inputs.begin(), options.inputs.end());
   const experiment::MergeSummary summary = experiment::merge_runs(inputs, options.out);
   for (const std::string& w : summary.warnings) fmt::print(stderr, "infoplane: warning: {}\n", w);
+  if (summary.finished_interrupted) {
+    fmt::print(stderr, "infoplane: finishing the interrupted merge in {}\n", options.out);
+  }
   fmt::print("Run directory: {}\n", options.out);
   fmt::print("{} repetitions merged from {} director{}\n", summary.n_repetitions, inputs.size(),
              inputs.size() == 1 ? "y" : "ies");

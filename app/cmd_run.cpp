@@ -19,6 +19,7 @@
 #include "infoplane/common.h"
 #include "infoplane/data/dataset.h"
 #include "infoplane/experiment/config.h"
+#include "infoplane/experiment/memory.h"
 #include "infoplane/experiment/runner.h"
 #include "infoplane/experiment/schedule.h"
 #include "infoplane/experiment/store.h"
@@ -126,13 +127,6 @@ std::string layer_name(std::size_t l, std::size_t n_layers) {
   return fmt::format("{}", l);
 }
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", tm);
-}
-
 std::string default_out(const experiment::Config& config) {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -192,19 +186,25 @@ fs::path run_config(const experiment::Config& config, const RunOptions& options)
     for (std::size_t i = 0; i < n_reps; ++i) indices.push_back(i);
   }
 
+  // Everything that can be wrong with the input is found before the run directory is made.
   const data::Dataset dataset = experiment::load_dataset(config);
   const nlohmann::json config_json = config.to_json();
   const std::string labels_crc = experiment::labels_checksum(dataset.y);
+  const nn::NetworkSpec spec = config.network_spec(dataset.n_features(), dataset.n_classes, dataset.image_shape);
+  const nlohmann::json plane_layers = experiment::plane_layers_json(spec);
+  const std::size_t n_layers = plane_layers.size();
+  const std::vector<std::string> estimator_names = config.estimator_names();
+  experiment::check_memory(
+      config,
+      experiment::estimate_memory(config, spec, dataset.n_samples(),
+                                  experiment::resolve_threads(config.experiment.threads, indices.size())),
+      experiment::available_memory());
   experiment::RunStore store(options.out.empty() ? fs::path(default_out(config)) : fs::path(options.out),
                              options.resume ? experiment::StoreMode::resume : experiment::StoreMode::create);
   if (!store.stale_lock_holder().empty()) {
     fmt::print(stderr, "infoplane: note: took over the lock left by {}, which no longer runs\n",
                store.stale_lock_holder());
   }
-  const nn::NetworkSpec spec = config.network_spec(dataset.n_features(), dataset.n_classes, dataset.image_shape);
-  const nlohmann::json plane_layers = experiment::plane_layers_json(spec);
-  const std::size_t n_layers = plane_layers.size();
-  const std::vector<std::string> estimator_names = config.estimator_names();
 
   nlohmann::json manifest;
   std::vector<std::size_t> todo;
@@ -215,6 +215,11 @@ fs::path run_config(const experiment::Config& config, const RunOptions& options)
     try {
       manifest = store.read_manifest();
       const std::string where = (store.dir() / "manifest.json").string();
+      if (manifest.value("status", std::string()) == experiment::k_status_merging) {
+        input_error("{}: the directory holds an interrupted merge; run the same 'infoplane merge' command again "
+                    "to finish it",
+                    store.dir().string());
+      }
       const std::string diff = experiment::json_difference(experiment::result_config(manifest.value("config", nlohmann::json())),
                                                            experiment::result_config(config_json));
       if (!diff.empty()) {
@@ -256,7 +261,7 @@ fs::path run_config(const experiment::Config& config, const RunOptions& options)
       }
       manifest["status"] = "running";
       if (!manifest["resumed"].is_array()) manifest["resumed"] = nlohmann::json::array();
-      manifest["resumed"].push_back(utc_now());
+      manifest["resumed"].push_back(store::utc_now());
       for (const char* key : {"finished", "wall_seconds"}) manifest.erase(key);
       if (!manifest["checksums"].is_object()) manifest["checksums"] = nlohmann::json::object();
       manifest["checksums"].erase("files");
@@ -278,7 +283,7 @@ fs::path run_config(const experiment::Config& config, const RunOptions& options)
                      {"n_test", dataset.test.size()}, {"n_classes", dataset.n_classes},
                      {"h_y", data::label_entropy_bits(dataset)}}},
         {"layers", layers},
-        {"started", utc_now()},
+        {"started", store::utc_now()},
         {"status", "running"},
         {"repetitions", nlohmann::json::array()},
     };
@@ -330,7 +335,7 @@ fs::path run_config(const experiment::Config& config, const RunOptions& options)
   }
   manifest["status"] = "complete";
   manifest["wall_seconds"] = wall;
-  manifest["finished"] = utc_now();
+  manifest["finished"] = store::utc_now();
   store.write_manifest(manifest);
 
   // Summary: means over the repetitions that finished.

@@ -2,7 +2,6 @@
 #include "infoplane/experiment/merge.h"
 
 #include <map>
-#include <time.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -15,15 +14,6 @@ namespace infoplane::experiment {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 /// "3, 5, 7" (at most `limit` numbers, then "and N more").
 std::string list(const std::vector<std::size_t>& v, std::size_t limit = 20) {
@@ -116,17 +106,15 @@ MergeSummary merge_checked(const std::vector<fs::path>& inputs, const fs::path& 
                 missing.size() == 1 ? "it" : "them");
   }
 
-  // Write: parts, merged files, manifest.
-  RunStore store(out);
-  std::vector<std::size_t> indices(n_reps);
-  for (std::size_t i = 0; i < n_reps; ++i) {
-    indices[i] = i;
-    store.copy_repetition(inputs[static_cast<std::size_t>(owner[i])], i);
-  }
+  // Write: a manifest marked "merging" first, then the parts and merged files, then the
+  // final manifest. A merge killed anywhere leaves a directory marked as merging, which the
+  // same merge (and only the same) finishes.
+  RunStore store(out, StoreMode::merge);
   nlohmann::json manifest = first;
   manifest.erase("shard");
   manifest.erase("resumed");
-  manifest["checksums"]["files"] = store.merge(indices);
+  manifest.erase("finished");
+  manifest["checksums"].erase("files");
   manifest["checksums"]["algorithm"] = "crc32";
   manifest["checksums"]["config"] = config_checksum(manifest["config"]);
   manifest["repetitions"] = metas;
@@ -138,7 +126,7 @@ MergeSummary merge_checked(const std::vector<fs::path>& inputs, const fs::path& 
     nlohmann::json from{{"dir", inputs[k].string()}, {"wall_seconds", m.value("wall_seconds", 0.0)}};
     if (m.contains("shard")) from["shard"] = m["shard"];
     std::size_t n = 0;
-    for (const std::size_t i : indices) n += owner[i] == static_cast<int>(k) ? 1 : 0;
+    for (std::size_t i = 0; i < n_reps; ++i) n += owner[i] == static_cast<int>(k) ? 1 : 0;
     from["n_repetitions"] = n;
     manifest["merged_from"].push_back(from);
     wall += m.value("wall_seconds", 0.0);
@@ -147,7 +135,24 @@ MergeSummary merge_checked(const std::vector<fs::path>& inputs, const fs::path& 
   }
   if (!started.empty()) manifest["started"] = started;
   manifest["wall_seconds"] = wall;
-  manifest["finished"] = utc_now();
+  manifest["status"] = k_status_merging;
+  if (fs::exists(out / "manifest.json")) {
+    const nlohmann::json before = store.read_manifest();
+    if (before.value("merged_from", nlohmann::json()) != manifest["merged_from"]) {
+      input_error("{}: holds an interrupted merge of other run directories ({}); merge those again, or choose "
+                  "another --out",
+                  out.string(), before.value("merged_from", nlohmann::json()).dump());
+    }
+    summary.finished_interrupted = true;
+  }
+  store.write_manifest(manifest);
+  std::vector<std::size_t> indices(n_reps);
+  for (std::size_t i = 0; i < n_reps; ++i) {
+    indices[i] = i;
+    store.copy_repetition(inputs[static_cast<std::size_t>(owner[i])], i);
+  }
+  manifest["checksums"]["files"] = store.merge(indices);
+  manifest["finished"] = store::utc_now();
   manifest["status"] = "complete";
   store.write_manifest(manifest);
   summary.n_repetitions = n_reps;

@@ -201,6 +201,21 @@ nlohmann::json read_manifest(const fs::path& run_dir) {
   return manifest;
 }
 
+std::vector<fs::path> stray_temporary_files(const fs::path& run_dir) {
+  std::vector<fs::path> found;
+  std::error_code ec;
+  for (const fs::path& folder : {run_dir, run_dir / "parts", run_dir / "activations"}) {
+    if (!fs::is_directory(folder, ec)) continue;
+    for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
+      if (entry.is_regular_file(ec) && entry.path().filename().string().find(".tmp-") != std::string::npos) {
+        found.push_back(entry.path());
+      }
+    }
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 RunStore::RunStore(fs::path dir, StoreMode mode) : m_dir(std::move(dir)) {
   std::error_code ec;
   if (fs::exists(m_dir, ec) && !fs::is_directory(m_dir, ec)) {
@@ -216,27 +231,27 @@ RunStore::RunStore(fs::path dir, StoreMode mode) : m_dir(std::move(dir)) {
                   m_dir.string());
     }
     m_lock = std::make_unique<RunLock>(m_dir);
-    // Temporary files of a killed writer (we hold the lock, so nobody else writes them).
-    for (const fs::path& folder : {m_dir, m_dir / "parts", m_dir / "activations"}) {
-      if (!fs::is_directory(folder, ec)) continue;
-      for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
-        if (entry.is_regular_file(ec) && entry.path().filename().string().find(".tmp-") != std::string::npos) {
-          fs::remove(entry.path(), ec);
-        }
-      }
-    }
   } else {
     fs::create_directories(m_dir, ec);
     if (ec) input_error("{}: cannot create the run directory: {}", m_dir.string(), ec.message());
     m_lock = std::make_unique<RunLock>(m_dir);
     // An empty parts/ without a manifest is what a process killed right at its start leaves.
     const bool parts_used = fs::is_directory(m_dir / "parts", ec) && !fs::is_empty(m_dir / "parts", ec);
-    if (fs::exists(m_dir / "manifest.json", ec) || parts_used) {
-      input_error("{}: the directory already holds a run; choose another --out, remove it, or continue "
-                  "it with --resume",
-                  m_dir.string());
+    const bool has_manifest = fs::exists(m_dir / "manifest.json", ec);
+    const auto interrupted_merge = [&] {
+      try {
+        return experiment::read_manifest(m_dir).value("status", std::string()) == k_status_merging;
+      } catch (const InputError&) {
+        return false;
+      }
+    };
+    if ((has_manifest || parts_used) && !(mode == StoreMode::merge && has_manifest && interrupted_merge())) {
+      input_error("{}: the directory already holds a run; choose another --out, remove it{}", m_dir.string(),
+                  mode == StoreMode::merge ? "" : ", or continue it with --resume");
     }
   }
+  // Temporary files of a killed writer (we hold the lock, so nobody else writes them).
+  for (const fs::path& file : stray_temporary_files(m_dir)) fs::remove(file, ec);
   fs::create_directories(m_dir / "parts", ec);
   if (ec) input_error("{}: cannot create the run directory: {}", m_dir.string(), ec.message());
 }

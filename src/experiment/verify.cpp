@@ -114,15 +114,33 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
   std::error_code ec;
   if (!fs::exists(run_dir, ec)) input_error("{}: no such directory", run_dir.string());
   if (!fs::is_directory(run_dir, ec)) input_error("{}: not a directory, expected a run directory", run_dir.string());
-  const nlohmann::json manifest = read_manifest(run_dir);
+  if (!fs::exists(run_dir / "manifest.json", ec)) {
+    input_error("{}: not a run directory (no manifest.json)", run_dir.string());
+  }
   VerifyReport report;
   const auto violation = [&](std::string where, std::string what) {
     report.violations.push_back({std::move(where), std::move(what)});
   };
+  for (const fs::path& file : stray_temporary_files(run_dir)) {
+    violation(fs::relative(file, run_dir, ec).string(),
+              "stray temporary file of a killed writer; 'infoplane run ... --resume' or a rerun of the "
+              "same merge removes it");
+  }
+  nlohmann::json manifest;
+  try {
+    manifest = read_manifest(run_dir);
+  } catch (const InputError& e) {
+    // A damaged manifest fails verification like a damaged CSV; nothing else can be checked.
+    violation("manifest.json", fmt::format("cannot be read ({}); the run's record is damaged", e.what()));
+    return report;
+  }
 
   // --- manifest: status, checksums -------------------------------------------------------
   const std::string status = field(manifest, "status", std::string("(none)"));
-  if (status != "complete") {
+  if (status == k_status_merging) {
+    violation("manifest.json", "status is 'merging', expected 'complete': the merge did not finish; run the "
+                               "same 'infoplane merge' command again");
+  } else if (status != "complete") {
     violation("manifest.json", fmt::format("status is '{}', expected 'complete': the run did not finish; "
                                            "continue it with 'infoplane run ... --resume'", status));
   }

@@ -7,9 +7,13 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -29,6 +33,17 @@ void sync_directory(const fs::path& dir) {
   if (fd < 0) return;
   ::fsync(fd);
   ::close(fd);
+}
+
+/// The fault-injection hook of write_file_atomic (files.h): SIGKILL at write number
+/// INFOPLANE_KILL_AT_WRITE of this process, after its temporary file and before the rename.
+void kill_if_fault_injected() {
+  static const long kill_at = [] {
+    const char* value = std::getenv("INFOPLANE_KILL_AT_WRITE");
+    return value == nullptr ? 0L : std::strtol(value, nullptr, 10);
+  }();
+  static std::atomic<long> n_writes{0};
+  if (kill_at > 0 && ++n_writes == kill_at) ::raise(SIGKILL);
 }
 
 }  // namespace
@@ -51,6 +66,7 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
     input_error("{}: write failed: {}", path.string(),
                 saved_errno != 0 ? std::strerror(saved_errno) : "unknown error");
   }
+  kill_if_fault_injected();
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) {
@@ -78,6 +94,15 @@ std::string crc32_hex(std::string_view data) {
     crc = ::crc32(crc, reinterpret_cast<const Bytef*>(data.data() + offset), static_cast<uInt>(n));
   }
   return fmt::format("{:08x}", static_cast<std::uint32_t>(crc));
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
 }
 
 }  // namespace infoplane::store

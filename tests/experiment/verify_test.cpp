@@ -180,13 +180,19 @@ TEST(Verify, NotARunDirectoryIsAnInputError) {
   EXPECT_THROW(verify_run(dir), InputError);
   fs::create_directories(dir);
   EXPECT_THROW(verify_run(dir), InputError);
+  fs::remove_all(dir);
+}
+
+TEST(Verify, ACorruptManifestFailsVerificationLikeACorruptCsv) {
+  const fs::path dir = fresh_dir("corrupt_manifest");
+  fs::create_directories(dir);
   std::ofstream(dir / "manifest.json") << "{ not json";
-  try {
-    verify_run(dir);
-    ADD_FAILURE() << "expected an InputError";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("manifest.json: not valid JSON"), std::string::npos) << e.what();
-  }
+  const VerifyReport report = verify_run(dir);
+  ASSERT_EQ(report.violations.size(), 1U);
+  EXPECT_EQ(report.violations[0].where, "manifest.json");
+  EXPECT_NE(report.violations[0].what.find("not valid JSON"), std::string::npos) << report.violations[0].what;
+  std::ofstream(dir / "manifest.json") << "[1, 2]";
+  EXPECT_FALSE(verify_run(dir).ok());
   fs::remove_all(dir);
 }
 

@@ -12,6 +12,7 @@ namespace infoplane::experiment {
 struct MergeSummary {
   std::size_t n_repetitions = 0;       ///< in the merged run
   std::vector<std::string> warnings;   ///< e.g. inputs written by different infoplane versions
+  bool finished_interrupted = false;   ///< `out` held an interrupted merge of the same inputs
 };
 
 /// Merges `inputs` into the new run directory `out`. Each input must be a complete run
@@ -21,6 +22,9 @@ struct MergeSummary {
 /// repetition order, so the result files equal, byte for byte, those of one process that ran
 /// all repetitions. The manifest lists the inputs under "merged_from". Throws InputError
 /// naming the directory and the problem; `out` is only created once every check passed.
+/// The first file written is a manifest with status "merging" (no checksums of merged
+/// files), so a killed merge never leaves files that look complete; the same merge run
+/// again on such an `out` finishes it, with the same result files.
 MergeSummary merge_runs(const std::vector<std::filesystem::path>& inputs, const std::filesystem::path& out);
 
 }  // namespace infoplane::experiment

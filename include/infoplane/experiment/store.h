@@ -98,17 +98,27 @@ struct MiCsvRow {
 /// be quoted (it can contain commas); "nan" and "inf" are read as such.
 std::optional<MiCsvRow> parse_mi_line(std::string_view line);
 
+/// The temporary files (NAME.tmp-PID) in RUN_DIR, parts/ and activations/, sorted: what a
+/// killed writer leaves. A new or resumed RunStore removes them; verify reports them.
+std::vector<std::filesystem::path> stray_temporary_files(const std::filesystem::path& run_dir);
+
 enum class StoreMode {
   create,  ///< a new run: the directory must not hold one
   resume,  ///< continue the run the directory holds
+  merge,   ///< a merge's output: a new directory, or one that holds an interrupted merge
 };
+
+/// The manifest status of a merge while it writes: the merged files are not complete yet.
+inline constexpr std::string_view k_status_merging = "merging";
 
 class RunStore {
  public:
   /// Opens RUN_DIR for writing and takes its lock (lock.h) for the lifetime of the store.
   /// create: creates the directory (and parents); refuses a path that is a file or a
-  /// directory that already holds a run. resume: the directory must hold manifest.json;
-  /// temporary files a killed process left behind are removed. Throws InputError naming the
+  /// directory that already holds a run. merge: as create, but a directory whose manifest
+  /// has status k_status_merging is accepted (its merge is finished).
+  /// resume: the directory must hold manifest.json.
+  /// Either way, temporary files a killed process left behind are removed. Throws InputError naming the
   /// directory (and the other process, when one holds the lock).
   explicit RunStore(std::filesystem::path dir, StoreMode mode = StoreMode::create);
   ~RunStore();
