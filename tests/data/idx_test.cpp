@@ -232,6 +232,23 @@ TEST(CsvDataset, FeaturesAndALabelColumn) {
     FAIL();
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("data.csv:2: column 2"), std::string::npos) << e.what();
+  }  // A spreadsheet export's byte-order mark is read; a feature beyond float32 is refused.
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "\xEF\xBB\xBF" << "0.5,1\n1.5,2\n";  // no header: the mark must not hide a row
+  }
+  EXPECT_EQ(load_csv_dataset(file).n_samples(), 2U);
+  {
+    std::ofstream out(file);
+    out << "0.5,1\n-1e39,2\n";
+  }
+  try {
+    load_csv_dataset(file);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("data.csv:2: column 1 does not fit in float32; got '-1e39'"),
+              std::string::npos)
+        << e.what();
   }
 }
 
