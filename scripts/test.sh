@@ -4,3 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 ctest --preset release -j "$(nproc)"
+bash scripts/slurm-test.sh

@@ -165,14 +165,20 @@ submit_study() {
 
   local dependency=afterok:$ARRAY_JOB
   if [ -n "$AFTER" ]; then
+    # Jobs that have ended need no waiting (and Slurm refuses a dependency on a job it
+    # has forgotten).
     local j
-    for j in ${AFTER//[,:]/ }; do dependency+=",afterany:$j"; done
+    for j in ${AFTER//[,:]/ }; do
+      if [ "$DRY_RUN" = 1 ] || [ -n "$(squeue -h -j "$j" -o %i 2>/dev/null)" ]; then
+        dependency+=",afterany:$j"
+      fi
+    done
   fi
   submit_job MERGE_JOB "${common[@]}" --job-name="ip-$name-merge" --dependency="$dependency" \
     --kill-on-invalid-dep=yes --output="$OUT_DIR/logs/$name-merge-%j.log" \
     "$slurm_dir/merge.sbatch" "$INFOPLANE" "$OUT_DIR/shards/$name" "$n" "$OUT_DIR/$name" "$PLOT"
 
-  say "$name: array job $ARRAY_JOB: tasks $tasks of $n shards ($reps repetitions x $epochs epochs, $cpus CPU(s) per task)"
+  say "$name: array job $ARRAY_JOB: shards $tasks of $n ($reps repetitions x $epochs epochs, $cpus CPU(s) per task)"
   say "$name: merge job $MERGE_JOB after it: merge, verify, plot into $OUT_DIR/$name"
   if [ "$DRY_RUN" != 1 ]; then
     echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $name array $ARRAY_JOB tasks $tasks of $n merge $MERGE_JOB" >>"$OUT_DIR/jobs.txt"
