@@ -10,7 +10,9 @@
 #  3. a longer study (1500 epochs): one task is sent the time-limit signal and requeues
 #     itself, another task's infoplane is killed (kill -9) with one of its two repetitions
 #     done, the task fails and the merge job is cancelled; the task is submitted again
-#     (submit.sh --tasks), resumes, and the merge gives the bytes of one `infoplane run`.
+#     (submit.sh --tasks), resumes, and the merge gives the bytes of one `infoplane run`;
+#  4. scripts/slurm/submit-suite.sh runs two experiments of the paper's suite (scaled down)
+#     and the report job writes report.md (`infoplane reproduce --report-only`).
 # Every daemon it started is stopped by its PID at the end, also on failure. Needs root
 # (slurmd); installs what is missing with apt-get. Exit code 0: all identical.
 set -euo pipefail
@@ -395,4 +397,27 @@ grep -h 'already finished' "$W/failing/logs/$name-shard-3.log" | sed 's/^/  log:
 grep -h ': OK (' "$W/failing/logs/$name-merge-$MERGE.log" | sed 's/^/  verify: /'
 compare resumed "$W/failing/$name" "$W/ref-1500"
 say "   requeue, failure and resubmission in $((SECONDS - t)) s (first array $first_array, merge $first_merge)"
+
+# --- 4. the paper's suite: arrays, merges and the report job --------------------------------
+t=$SECONDS
+say "4. submit-suite.sh: szt-tanh-8bit and szt-relu-8bit, scaled to 4 repetitions x 200 epochs, 2 shards each"
+mkdir -p "$W/experiments"
+for e in szt-tanh-8bit szt-relu-8bit; do
+  sed -e 's/^epochs = 8000/epochs = 200/' -e 's/^repetitions = 50/repetitions = 4/' \
+    "$repo/experiments/$e.toml" >"$W/experiments/$e.toml"
+done
+out=$(sl scripts/slurm/submit-suite.sh szt-tanh-8bit szt-relu-8bit --experiments "$W/experiments" \
+        --out "$W/paper" --infoplane "$bin" --partition debug --shards 2 --cpus 1 --time 10)
+indent <<<"$out"
+report_job=$(sed -n 's/^report job \([0-9][0-9]*\) .*/\1/p' <<<"$out")
+[ -n "$report_job" ] || fail "submit-suite.sh printed no report job"
+mapfile -t suite_jobs < <(sed -n 's/.*: \(array\|merge\) job \([0-9][0-9]*\).*/\2/p' <<<"$out")
+wait_job 120 "${suite_jobs[@]}" "$report_job"
+for j in "${suite_jobs[@]}" "$report_job"; do
+  [ "$(final_state "$j" | sort -u)" = COMPLETED ] || fail "job $j of the suite: $(final_state "$j" | sort -u | tr '\n' ' ')"
+done
+task_lines "$report_job" | sed 's/^/  report job /'
+[ "$(grep -c '^4 repetitions x 200 epochs. Status: complete.$' "$W/paper/report.md")" = 2 ] \
+  || fail "$W/paper/report.md does not hold both experiments as complete"
+say "   report.md with both experiments complete and $(grep -c '^!\[' "$W/paper/report.md") figures, in $((SECONDS - t)) s"
 say "all merged results byte for byte those of the single process"

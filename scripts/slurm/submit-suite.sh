@@ -69,8 +69,8 @@ for name in "${names[@]}"; do
   submit_study "$EXPERIMENTS_DIR/$name.toml"
   merges+=("$MERGE_JOB")
 done
-report_args=("$INFOPLANE" "$OUT_DIR" "$EXPERIMENTS_DIR")
-[ -z "$REPORT_DIR" ] || report_args+=("$REPORT_DIR")
+report_args=("$INFOPLANE" "$OUT_DIR" "$EXPERIMENTS_DIR" "${names[@]}")
+[ -z "$REPORT_DIR" ] || report_args+=(--report-dir "$REPORT_DIR")
 common=(--time="$TIME_LIMIT")
 [ -z "$PARTITION" ] || common+=(--partition="$PARTITION")
 submit_job REPORT_JOB "${common[@]}" --job-name=ip-report \
