@@ -20,43 +20,14 @@
 
 #include "infoplane/common.h"
 #include "infoplane/experiment/lock.h"
+#include "infoplane/store/csv.h"
+#include "infoplane/store/rows.h"
 
 namespace infoplane::experiment {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-/// Splits `line` at its commas into exactly `n` fields (no quoting).
-bool split_fields(std::string_view line, std::size_t n, std::vector<std::string_view>& fields) {
-  fields.clear();
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t comma = line.find(',', start);
-    fields.push_back(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return fields.size() == n;
-}
-
-template <typename T>
-bool parse_integer(std::string_view text, T& value) {
-  if (text.empty()) return false;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-/// strtod on a string_view: accepts "nan", "inf", "-inf" as printed by fmt.
-bool parse_double(std::string_view text, double& value) {
-  if (text.empty() || text.size() > 64) return false;
-  char buffer[65];
-  std::memcpy(buffer, text.data(), text.size());
-  buffer[text.size()] = '\0';
-  char* end = nullptr;
-  value = std::strtod(buffer, &end);
-  return end == buffer + text.size();
-}
 
 std::vector<std::string_view> lines_of(std::string_view content) {
   std::vector<std::string_view> lines;
@@ -106,23 +77,9 @@ std::string json_difference(const nlohmann::json& a, const nlohmann::json& b) {
   return fmt::format(": {} vs {}", a.dump(), b.dump());
 }
 
-fs::path part_path(const fs::path& run_dir, std::size_t index, std::string_view suffix) {
-  return run_dir / "parts" / fmt::format("rep-{:06}.{}", index, suffix);
-}
-
-fs::path activations_path(const fs::path& run_dir, std::size_t index, std::size_t layer) {
-  return run_dir / "activations" / fmt::format("rep-{:06}.layer-{}.csv", index, layer);
-}
-
-std::string activations_header(std::size_t width) {
-  std::string header = "epoch,sample,label";
-  for (std::size_t j = 0; j < width; ++j) fmt::format_to(std::back_inserter(header), ",v{}", j);
-  return header;
-}
-
 PartCheck check_part(const fs::path& run_dir, std::size_t index) {
   PartCheck check;
-  const fs::path marker = part_path(run_dir, index, "json");
+  const fs::path marker = store::part_path(run_dir, index, "json");
   std::error_code ec;
   if (!fs::exists(marker, ec)) return check;
   try {
@@ -132,8 +89,8 @@ PartCheck check_part(const fs::path& run_dir, std::size_t index) {
       return check;
     }
     if (meta.contains("files")) {
-      for (const std::string_view suffix : k_part_suffixes) {
-        const fs::path file = part_path(run_dir, index, suffix);
+      for (const std::string_view suffix : store::k_part_suffixes) {
+        const fs::path file = store::part_path(run_dir, index, suffix);
         const nlohmann::json& expected = meta["files"].at(std::string(suffix));
         if (!fs::exists(file, ec)) {
           check.problem = fmt::format("{}: missing", file.string());
@@ -146,9 +103,9 @@ PartCheck check_part(const fs::path& run_dir, std::size_t index) {
       }
       meta.erase("files");
     } else {
-      for (const std::string_view suffix : k_part_suffixes) {
-        if (!fs::exists(part_path(run_dir, index, suffix), ec)) {
-          check.problem = fmt::format("{}: missing", part_path(run_dir, index, suffix).string());
+      for (const std::string_view suffix : store::k_part_suffixes) {
+        if (!fs::exists(store::part_path(run_dir, index, suffix), ec)) {
+          check.problem = fmt::format("{}: missing", store::part_path(run_dir, index, suffix).string());
           return check;
         }
       }
@@ -159,32 +116,6 @@ PartCheck check_part(const fs::path& run_dir, std::size_t index) {
     check.problem = fmt::format("{}: unreadable: {}", marker.string(), e.what());
   }
   return check;
-}
-
-std::optional<MiCsvRow> parse_mi_line(std::string_view line) {
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  // repetition,epoch,layer,ESTIMATOR,i_xt,i_ty: the estimator may hold commas (quoted).
-  const std::size_t c1 = line.find(',');
-  const std::size_t c2 = c1 == std::string_view::npos ? c1 : line.find(',', c1 + 1);
-  const std::size_t c3 = c2 == std::string_view::npos ? c2 : line.find(',', c2 + 1);
-  const std::size_t c5 = line.rfind(',');
-  const std::size_t c4 = c5 == std::string_view::npos || c5 == 0 ? std::string_view::npos : line.rfind(',', c5 - 1);
-  if (c3 == std::string_view::npos || c4 == std::string_view::npos || c4 <= c3) return std::nullopt;
-  MiCsvRow row;
-  std::string_view estimator = line.substr(c3 + 1, c4 - c3 - 1);
-  if (estimator.size() >= 2 && estimator.front() == '"' && estimator.back() == '"') {
-    estimator = estimator.substr(1, estimator.size() - 2);
-  }
-  if (estimator.empty()) return std::nullopt;
-  row.estimator = std::string(estimator);
-  if (!parse_integer(line.substr(0, c1), row.repetition) ||
-      !parse_integer(line.substr(c1 + 1, c2 - c1 - 1), row.epoch) ||
-      !parse_integer(line.substr(c2 + 1, c3 - c2 - 1), row.layer) ||
-      !parse_double(line.substr(c4 + 1, c5 - c4 - 1), row.i_xt) ||
-      !parse_double(line.substr(c5 + 1), row.i_ty)) {
-    return std::nullopt;
-  }
-  return row;
 }
 
 nlohmann::json read_manifest(const fs::path& run_dir) {
@@ -264,35 +195,24 @@ void RunStore::write_repetition(const RepetitionResult& r,
                                 const std::vector<std::string>& estimator_names) const {
   // Canonical estimator names contain commas ("binning:30,bounds=fixed"): quoted (RFC 4180).
   std::vector<std::string> quoted;
-  for (const std::string& name : estimator_names) {
-    quoted.push_back(name.find(',') == std::string::npos ? name : "\"" + name + "\"");
-  }
-  fmt::memory_buffer mi;
+  for (const std::string& name : estimator_names) quoted.push_back(store::csv_field(name));
+  std::string mi, accuracy, ranges;
   for (const MiRow& row : r.mi) {
-    fmt::format_to(std::back_inserter(mi), "{},{},{},{},{:.10g},{:.10g}\n", r.index, row.epoch,
-                   row.layer, quoted.at(row.estimator), row.i_xt, row.i_ty);
+    store::append_mi_row(mi, r.index, row.epoch, row.layer, quoted.at(row.estimator), row.i_xt, row.i_ty);
   }
-  fmt::memory_buffer accuracy;
   for (const AccuracyRow& row : r.accuracy) {
-    fmt::format_to(std::back_inserter(accuracy), "{},{},{:.6f},{:.6f},{:.8g}\n", r.index, row.epoch,
-                   row.train_accuracy, row.test_accuracy, row.train_loss);
+    store::append_accuracy_row(accuracy, {r.index, row.epoch, row.train_accuracy, row.test_accuracy, row.train_loss});
   }
-  fmt::memory_buffer ranges;
-  for (const RangeRow& row : r.ranges) {
-    fmt::format_to(std::back_inserter(ranges), "{},{},{},{:.8g},{:.8g}\n", r.index, row.epoch,
-                   row.layer, row.min, row.max);
-  }
-  const std::string_view contents[] = {{mi.data(), mi.size()},
-                                       {accuracy.data(), accuracy.size()},
-                                       {ranges.data(), ranges.size()}};
+  for (const RangeRow& row : r.ranges) store::append_range_row(ranges, {r.index, row.epoch, row.layer, row.min, row.max});
+  const std::string_view contents[] = {mi, accuracy, ranges};
   nlohmann::json meta = repetition_json(r);
   meta["files"] = nlohmann::json::object();
-  for (std::size_t k = 0; k < std::size(k_part_suffixes); ++k) {
-    store::write_file_atomic(part_path(m_dir, r.index, k_part_suffixes[k]), contents[k]);
-    meta["files"][std::string(k_part_suffixes[k])] = file_checksum(contents[k]);
+  for (std::size_t k = 0; k < std::size(store::k_part_suffixes); ++k) {
+    store::write_file_atomic(store::part_path(m_dir, r.index, store::k_part_suffixes[k]), contents[k]);
+    meta["files"][std::string(store::k_part_suffixes[k])] = file_checksum(contents[k]);
   }
   // Written last: its presence marks the repetition as complete.
-  store::write_file_atomic(part_path(m_dir, r.index, "json"), meta.dump(2) + "\n");
+  store::write_file_atomic(store::part_path(m_dir, r.index, "json"), meta.dump(2) + "\n");
 }
 
 void RunStore::write_activations(const RepetitionResult& r, const std::vector<std::uint32_t>& labels) const {
@@ -312,7 +232,7 @@ void RunStore::write_activations(const RepetitionResult& r, const std::vector<st
       if (a.layer != layer) continue;
       IP_CHECK(a.values.size() == n * a.width, "stored activations of layer {} do not match the samples", layer);
       if (!header) {
-        const std::string h = activations_header(a.width);
+        const std::string h = store::activations_header(a.width);
         out.append(h.data(), h.data() + h.size());
         out.push_back('\n');
         header = true;
@@ -324,7 +244,7 @@ void RunStore::write_activations(const RepetitionResult& r, const std::vector<st
         out.push_back('\n');
       }
     }
-    store::write_file_atomic(activations_path(m_dir, r.index, layer), std::string_view(out.data(), out.size()));
+    store::write_file_atomic(store::activations_path(m_dir, r.index, layer), std::string_view(out.data(), out.size()));
   }
 }
 
@@ -346,58 +266,38 @@ RepetitionResult RunStore::read_repetition(std::size_t index,
     r.message = meta.value("message", std::string());
     r.wall_seconds = meta.value("wall_seconds", 0.0);
   } catch (const nlohmann::json::exception& e) {
-    input_error("{}: {}", part_path(m_dir, index, "json").string(), e.what());
+    input_error("{}: {}", store::part_path(m_dir, index, "json").string(), e.what());
   }
   const auto bad = [&](std::string_view suffix, std::size_t line_no) {
-    input_error("{} line {}: malformed row", part_path(m_dir, index, suffix).string(), line_no);
+    input_error("{} line {}: malformed row", store::part_path(m_dir, index, suffix).string(), line_no);
   };
-  std::vector<std::string_view> fields;
-  {
-    const std::string text = store::read_file(part_path(m_dir, index, "mi.csv"));
+  const auto for_each_line = [&](std::string_view suffix, const auto& on_line) {
+    const std::string text = store::read_file(store::part_path(m_dir, index, suffix));
     std::size_t line_no = 0;
-    for (const std::string_view line : lines_of(text)) {
-      ++line_no;
-      const std::optional<MiCsvRow> row = parse_mi_line(line);
-      if (!row) bad("mi.csv", line_no);
-      std::size_t k = 0;
-      while (k < estimator_names.size() && estimator_names[k] != row->estimator) ++k;
-      if (k == estimator_names.size()) {
-        input_error("{} line {}: estimator '{}' is not one of the config's", part_path(m_dir, index, "mi.csv").string(),
-                    line_no, row->estimator);
-      }
-      r.mi.push_back({row->epoch, row->layer, static_cast<std::uint16_t>(k), row->i_xt, row->i_ty});
+    for (const std::string_view line : lines_of(text)) on_line(line, ++line_no);
+  };
+  for_each_line("mi.csv", [&](std::string_view line, std::size_t line_no) {
+    const std::optional<store::MiRecord> row = store::parse_mi_row(line);
+    if (!row) bad("mi.csv", line_no);
+    std::size_t k = 0;
+    while (k < estimator_names.size() && estimator_names[k] != row->estimator) ++k;
+    if (k == estimator_names.size()) {
+      input_error("{} line {}: estimator '{}' is not one of the config's", store::part_path(m_dir, index, "mi.csv").string(),
+                  line_no, row->estimator);
     }
-  }
-  {
-    const std::string text = store::read_file(part_path(m_dir, index, "accuracy.csv"));
-    std::size_t line_no = 0;
-    for (const std::string_view line : lines_of(text)) {
-      ++line_no;
-      AccuracyRow row;
-      if (!split_fields(line, 5, fields) || !parse_integer(fields[1], row.epoch) ||
-          !parse_double(fields[2], row.train_accuracy) || !parse_double(fields[3], row.test_accuracy) ||
-          !parse_double(fields[4], row.train_loss)) {
-        bad("accuracy.csv", line_no);
-      }
-      r.accuracy.push_back(row);
-    }
-  }
-  {
-    const std::string text = store::read_file(part_path(m_dir, index, "range.csv"));
-    std::size_t line_no = 0;
-    for (const std::string_view line : lines_of(text)) {
-      ++line_no;
-      RangeRow row;
-      double lo = 0, hi = 0;
-      if (!split_fields(line, 5, fields) || !parse_integer(fields[1], row.epoch) ||
-          !parse_integer(fields[2], row.layer) || !parse_double(fields[3], lo) || !parse_double(fields[4], hi)) {
-        bad("range.csv", line_no);
-      }
-      row.min = static_cast<float>(lo);
-      row.max = static_cast<float>(hi);
-      r.ranges.push_back(row);
-    }
-  }
+    r.mi.push_back({row->epoch, row->layer, static_cast<std::uint16_t>(k), row->i_xt, row->i_ty});
+  });
+  for_each_line("accuracy.csv", [&](std::string_view line, std::size_t line_no) {
+    const std::optional<store::AccuracyRecord> row = store::parse_accuracy_row(line);
+    if (!row) bad("accuracy.csv", line_no);
+    r.accuracy.push_back({row->epoch, row->train_accuracy, row->test_accuracy, row->train_loss});
+  });
+  for_each_line("range.csv", [&](std::string_view line, std::size_t line_no) {
+    const std::optional<store::RangeRecord> row = store::parse_range_row(line);
+    if (!row) bad("range.csv", line_no);
+    // Written from float32 values, so read back exactly (a checksum guards the part).
+    r.ranges.push_back({row->epoch, row->layer, static_cast<float>(row->min), static_cast<float>(row->max)});
+  });
   return r;
 }
 
@@ -412,10 +312,10 @@ void RunStore::copy_repetition(const fs::path& from_dir, std::size_t index) cons
       store::write_file_atomic(m_dir / "activations" / name, store::read_file(entry.path()));
     }
   }
-  for (const std::string_view suffix : k_part_suffixes) {
-    store::write_file_atomic(part_path(m_dir, index, suffix), store::read_file(part_path(from_dir, index, suffix)));
+  for (const std::string_view suffix : store::k_part_suffixes) {
+    store::write_file_atomic(store::part_path(m_dir, index, suffix), store::read_file(store::part_path(from_dir, index, suffix)));
   }
-  store::write_file_atomic(part_path(m_dir, index, "json"), store::read_file(part_path(from_dir, index, "json")));
+  store::write_file_atomic(store::part_path(m_dir, index, "json"), store::read_file(store::part_path(from_dir, index, "json")));
 }
 
 nlohmann::json RunStore::merge(const std::vector<std::size_t>& indices) const {
@@ -425,12 +325,12 @@ nlohmann::json RunStore::merge(const std::vector<std::size_t>& indices) const {
     std::string_view header;
   };
   nlohmann::json checksums = nlohmann::json::object();
-  for (const Target& t : {Target{"mi.csv", "mi.csv", k_mi_header},
-                          Target{"accuracy.csv", "accuracy.csv", k_accuracy_header},
-                          Target{"activation_range.csv", "range.csv", k_range_header}}) {
+  for (const Target& t : {Target{"mi.csv", "mi.csv", store::k_mi_header},
+                          Target{"accuracy.csv", "accuracy.csv", store::k_accuracy_header},
+                          Target{"activation_range.csv", "range.csv", store::k_range_header}}) {
     std::string content(t.header);
     content += '\n';
-    for (const std::size_t index : indices) content += store::read_file(part_path(m_dir, index, t.suffix));
+    for (const std::size_t index : indices) content += store::read_file(store::part_path(m_dir, index, t.suffix));
     store::write_file_atomic(m_dir / t.name, content);
     checksums[std::string(t.name)] = file_checksum(content);
   }

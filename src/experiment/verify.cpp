@@ -18,6 +18,7 @@
 
 #include "infoplane/common.h"
 #include "infoplane/experiment/store.h"
+#include "infoplane/store/rows.h"
 
 namespace infoplane::experiment {
 
@@ -28,28 +29,6 @@ namespace {
 bool is_exact(std::string_view estimator) {
   return estimator == "exact" || estimator.rfind("exact:", 0) == 0;
 }
-
-/// Splits a line into comma-separated numbers; false on a wrong count or a bad number.
-bool parse_numbers(std::string_view line, std::size_t n, std::vector<double>& out) {
-  out.clear();
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    const std::string_view field = line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-    if (field.empty() || field.size() > 64) return false;
-    char buffer[65];
-    std::memcpy(buffer, field.data(), field.size());
-    buffer[field.size()] = '\0';
-    char* end = nullptr;
-    out.push_back(std::strtod(buffer, &end));
-    if (end != buffer + field.size()) return false;
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return out.size() == n;
-}
-
-bool is_index(double v) { return std::isfinite(v) && v >= 0 && v == std::floor(v); }
 
 /// Calls `row(line_no, text)` for each data line of a CSV file after checking its header.
 template <typename RowFn>
@@ -156,7 +135,7 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
       }
     }
     const nlohmann::json files = field(checksums, "files", nlohmann::json::object());
-    for (const std::string_view name : k_result_files) {
+    for (const std::string_view name : store::k_result_files) {
       const std::string key(name);
       if (!files.contains(key)) {
         if (status == "complete") violation("manifest.json", fmt::format("no checksum recorded for {}", name));
@@ -189,12 +168,12 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
     const std::size_t index = r["index"].get<std::size_t>();
     if (!listed.insert(index).second) violation("manifest.json", fmt::format("repetition {} is listed twice", index));
     if (field(r, "status", std::string()) == "ok") listed_ok.insert(index);
-    if (fs::exists(part_path(run_dir, index, "json"), ec)) {
+    if (fs::exists(store::part_path(run_dir, index, "json"), ec)) {
       const PartCheck part = check_part(run_dir, index);
       if (!part.problem.empty()) {
-        violation(fs::relative(part_path(run_dir, index, "json"), run_dir, ec).string(), part.problem);
+        violation(fs::relative(store::part_path(run_dir, index, "json"), run_dir, ec).string(), part.problem);
       } else {
-        report.n_files += std::size(k_part_suffixes);
+        report.n_files += std::size(store::k_part_suffixes);
       }
     }
   }
@@ -217,9 +196,9 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
     std::set<std::tuple<std::size_t, std::uint32_t, std::uint16_t, std::uint16_t>> seen_other;
     std::set<std::size_t> with_exact_rows;
     const std::string content = store::read_file(mi_path);
-    for_each_row(mi_path, k_mi_header, content, report, [&](std::size_t line_no, std::string_view line) {
+    for_each_row(mi_path, store::k_mi_header, content, report, [&](std::size_t line_no, std::string_view line) {
       const std::string where = fmt::format("mi.csv line {}", line_no);
-      const std::optional<MiCsvRow> row = parse_mi_line(line);
+      const std::optional<store::MiRecord> row = store::parse_mi_row(line);
       if (!row) {
         violation(where, fmt::format("malformed row '{}'", line));
         return;
@@ -295,30 +274,29 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
   const fs::path accuracy_path = run_dir / "accuracy.csv";
   if (fs::exists(accuracy_path, ec)) {
     std::set<std::pair<std::size_t, std::size_t>> seen;
-    std::vector<double> v;
     const std::string content = store::read_file(accuracy_path);
-    for_each_row(accuracy_path, k_accuracy_header, content, report, [&](std::size_t line_no, std::string_view line) {
+    for_each_row(accuracy_path, store::k_accuracy_header, content, report, [&](std::size_t line_no, std::string_view line) {
       const std::string where = fmt::format("accuracy.csv line {}", line_no);
-      if (!parse_numbers(line, 5, v) || !is_index(v[0]) || !is_index(v[1])) {
+      const std::optional<store::AccuracyRecord> row = store::parse_accuracy_row(line);
+      if (!row) {
         violation(where, fmt::format("malformed row '{}'", line));
         return;
       }
-      const auto repetition = static_cast<std::size_t>(v[0]);
-      const auto epoch = static_cast<std::size_t>(v[1]);
-      if (!seen.insert({repetition, epoch}).second) {
-        violation(where, fmt::format("repetition {}, epoch {}: duplicate row", repetition, epoch));
+      if (!seen.insert({row->repetition, row->epoch}).second) {
+        violation(where, fmt::format("repetition {}, epoch {}: duplicate row", row->repetition, row->epoch));
       }
-      if (!listed.empty() && listed.count(repetition) == 0) {
-        violation(where, fmt::format("repetition {} is not listed in manifest.json", repetition));
+      if (!listed.empty() && listed.count(row->repetition) == 0) {
+        violation(where, fmt::format("repetition {} is not listed in manifest.json", row->repetition));
       }
-      for (int k : {2, 3}) {
-        if (!(v[k] >= 0.0 && v[k] <= 1.0)) {
-          violation(where, fmt::format("repetition {}, epoch {}: {} accuracy {} is not in [0, 1]", repetition, epoch,
-                                       k == 2 ? "train" : "test", v[k]));
+      for (const auto& [name, value] : {std::pair{"train", row->train_accuracy}, std::pair{"test", row->test_accuracy}}) {
+        if (!(value >= 0.0 && value <= 1.0)) {
+          violation(where, fmt::format("repetition {}, epoch {}: {} accuracy {} is not in [0, 1]", row->repetition,
+                                       row->epoch, name, value));
         }
       }
-      if (!std::isfinite(v[4])) {
-        violation(where, fmt::format("repetition {}, epoch {}: training loss {} is not finite", repetition, epoch, v[4]));
+      if (!std::isfinite(row->train_loss)) {
+        violation(where, fmt::format("repetition {}, epoch {}: training loss {} is not finite", row->repetition,
+                                     row->epoch, row->train_loss));
       }
     });
   } else if (status == "complete") {
@@ -328,17 +306,17 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
   // --- activation_range.csv ----------------------------------------------------------------
   const fs::path range_path = run_dir / "activation_range.csv";
   if (fs::exists(range_path, ec)) {
-    std::vector<double> v;
     const std::string content = store::read_file(range_path);
-    for_each_row(range_path, k_range_header, content, report, [&](std::size_t line_no, std::string_view line) {
+    for_each_row(range_path, store::k_range_header, content, report, [&](std::size_t line_no, std::string_view line) {
       const std::string where = fmt::format("activation_range.csv line {}", line_no);
-      if (!parse_numbers(line, 5, v) || !is_index(v[0]) || !is_index(v[1]) || !is_index(v[2])) {
+      const std::optional<store::RangeRecord> row = store::parse_range_row(line);
+      if (!row) {
         violation(where, fmt::format("malformed row '{}'", line));
         return;
       }
-      if (!std::isfinite(v[3]) || !std::isfinite(v[4]) || v[3] > v[4]) {
+      if (!std::isfinite(row->min) || !std::isfinite(row->max) || row->min > row->max) {
         violation(where, fmt::format("repetition {}, epoch {}, layer {}: range [{}, {}] is not finite with min <= max",
-                                     v[0], v[1], v[2], v[3], v[4]));
+                                     row->repetition, row->epoch, row->layer, row->min, row->max));
       }
     });
   } else if (status == "complete") {

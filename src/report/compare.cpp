@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "infoplane/common.h"
-#include "infoplane/report/csv.h"
+#include "infoplane/store/csv.h"
 #include "infoplane/report/aggregate.h"
 #include "infoplane/report/gnuplot.h"
 
@@ -153,13 +153,13 @@ std::string compare_csv(std::span<const LayerError> rows) {
       "dpi_xt_share,dpi_xt_excess,dpi_ty_share,dpi_ty_excess\n";
   for (const LayerError& r : rows)
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                       csv_field(r.estimator), r.layer, csv_field(r.name), r.n_xt, csv_number(r.mae_xt),
-                       csv_number(r.bias_xt), r.n_ty, csv_number(r.mae_ty), csv_number(r.bias_ty),
+                       store::csv_field(r.estimator), r.layer, store::csv_field(r.name), r.n_xt, store::csv_number(r.mae_xt),
+                       store::csv_number(r.bias_xt), r.n_ty, store::csv_number(r.mae_ty), store::csv_number(r.bias_ty),
                        yes_no(r.reference_compression), yes_no(r.compression),
                        phase_agreement(r.reference_compression, r.compression),
                        yes_no(r.reference_fitting), yes_no(r.fitting),
-                       phase_agreement(r.reference_fitting, r.fitting), csv_number(r.dpi_xt_share),
-                       csv_number(r.dpi_xt_excess), csv_number(r.dpi_ty_share), csv_number(r.dpi_ty_excess));
+                       phase_agreement(r.reference_fitting, r.fitting), store::csv_number(r.dpi_xt_share),
+                       store::csv_number(r.dpi_xt_excess), store::csv_number(r.dpi_ty_share), store::csv_number(r.dpi_ty_excess));
   return out;
 }
 

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "infoplane/common.h"
-#include "infoplane/report/csv.h"
+#include "infoplane/store/csv.h"
 #include "infoplane/report/gnuplot.h"
 
 namespace infoplane::report {
@@ -358,11 +358,11 @@ std::string phases_csv(std::span<const EstimatorPhases> estimators) {
       for (const PhaseResult* p : {&lp.fitting, &lp.compression}) {
         auto epoch = [&](int e) { return p->has_data() ? std::to_string(e) : std::string("nan"); };
         out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                           csv_field(est.estimator), lp.layer, csv_field(lp.name),
+                           store::csv_field(est.estimator), lp.layer, store::csv_field(lp.name),
                            phase_name(p->phase), p->n, p->smooth, epoch(p->from_epoch),
                            epoch(p->onset_epoch), epoch(p->end_epoch), epoch(p->to_epoch),
-                           epoch(p->duration()), csv_number(p->from_value), csv_number(p->to_value),
-                           csv_number(p->size), csv_number(p->ci_low), csv_number(p->ci_high), csv_number(p->p_value),
+                           epoch(p->duration()), store::csv_number(p->from_value), store::csv_number(p->to_value),
+                           store::csv_number(p->size), store::csv_number(p->ci_low), store::csv_number(p->ci_high), store::csv_number(p->p_value),
                            p->detected ? 1 : 0);
       }
   return out;

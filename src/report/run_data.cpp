@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "infoplane/common.h"
-#include "infoplane/report/csv.h"
+#include "infoplane/store/csv.h"
 
 namespace infoplane::report {
 
@@ -19,7 +19,7 @@ namespace {
 using nlohmann::json;
 
 /// Integer index columns arrive as doubles; they must be whole and non-negative.
-std::vector<int> to_indices(const CsvTable& table, std::string_view column, int minimum) {
+std::vector<int> to_indices(const store::CsvTable& table, std::string_view column, int minimum) {
   const std::span<const double> values = table.numbers(column);
   std::vector<int> out(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -54,7 +54,7 @@ struct Axis {
   std::size_t size() const { return values.size(); }
 };
 
-[[noreturn]] void duplicate_row(const CsvTable& table, std::size_t row) {
+[[noreturn]] void duplicate_row(const store::CsvTable& table, std::size_t row) {
   input_error("{} line {}: duplicate row; got a second value for the same key, expected one row "
               "per key", table.path().filename().string(), table.line(row));
 }
@@ -179,9 +179,9 @@ RunInfo read_manifest(const std::filesystem::path& run_dir) {
 }
 
 std::vector<MiSeries> read_mi(const std::filesystem::path& run_dir) {
-  static const CsvColumn columns[] = {{"repetition"}, {"epoch"}, {"layer"},
-                                      {"estimator", CsvKind::text}, {"i_xt"}, {"i_ty"}};
-  const CsvTable table = read_csv(run_dir / "mi.csv", columns);
+  static const store::CsvColumn columns[] = {{"repetition"}, {"epoch"}, {"layer"},
+                                      {"estimator", store::CsvKind::text}, {"i_xt"}, {"i_ty"}};
+  const store::CsvTable table = store::read_csv(run_dir / "mi.csv", columns);
   const std::vector<int> rep = to_indices(table, "repetition", 0);
   const std::vector<int> epoch = to_indices(table, "epoch", 0);
   const std::vector<int> layer = to_indices(table, "layer", 0);
@@ -224,9 +224,9 @@ std::vector<MiSeries> read_mi(const std::filesystem::path& run_dir) {
 }
 
 AccuracySeries read_accuracy(const std::filesystem::path& run_dir) {
-  static const CsvColumn columns[] = {{"repetition"}, {"epoch"}, {"train_accuracy"},
+  static const store::CsvColumn columns[] = {{"repetition"}, {"epoch"}, {"train_accuracy"},
                                       {"test_accuracy"}, {"train_loss"}};
-  const CsvTable table = read_csv(run_dir / "accuracy.csv", columns);
+  const store::CsvTable table = store::read_csv(run_dir / "accuracy.csv", columns);
   const std::vector<int> rep = to_indices(table, "repetition", 0);
   const std::vector<int> epoch = to_indices(table, "epoch", 0);
   const Axis reps(rep), epochs(epoch);
@@ -253,8 +253,8 @@ AccuracySeries read_accuracy(const std::filesystem::path& run_dir) {
 }
 
 RangeSeries read_ranges(const std::filesystem::path& run_dir) {
-  static const CsvColumn columns[] = {{"repetition"}, {"epoch"}, {"layer"}, {"min"}, {"max"}};
-  const CsvTable table = read_csv(run_dir / "activation_range.csv", columns);
+  static const store::CsvColumn columns[] = {{"repetition"}, {"epoch"}, {"layer"}, {"min"}, {"max"}};
+  const store::CsvTable table = store::read_csv(run_dir / "activation_range.csv", columns);
   const std::vector<int> rep = to_indices(table, "repetition", 0);
   const std::vector<int> epoch = to_indices(table, "epoch", 0);
   const std::vector<int> layer = to_indices(table, "layer", 0);

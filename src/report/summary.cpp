@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "infoplane/common.h"
-#include "infoplane/report/csv.h"
+#include "infoplane/store/csv.h"
 #include "infoplane/report/gnuplot.h"
 
 namespace infoplane::report {
@@ -18,11 +18,11 @@ namespace {
 
 void moments_cells(std::string& out, const Moments& m) {
   out += ',';
-  out += csv_number(m.mean);
+  out += store::csv_number(m.mean);
   out += ',';
-  out += csv_number(m.std);
+  out += store::csv_number(m.std);
   out += ',';
-  out += csv_number(m.ci95);
+  out += store::csv_number(m.ci95);
 }
 
 std::string layer_name(const RunInfo& info, int index) {
@@ -61,10 +61,10 @@ std::vector<std::filesystem::path> write_summaries(const std::filesystem::path& 
       const bool bad = std::find(selection.bad_fit.begin(), selection.bad_fit.end(), r) != selection.bad_fit.end();
       std::string status = rep ? rep->status : "ok";
       std::replace(status.begin(), status.end(), '\n', ' ');
-      status = csv_field(status);
+      status = store::csv_field(status);
       out += fmt::format("{},{},{},{},{},{},{},{}\n", r, rep ? rep->seed : 0, rep ? rep->restarts : 0,
-                         status, csv_number(rep ? rep->final_train_accuracy : kMissing),
-                         csv_number(rep ? rep->final_test_accuracy : kMissing), kept ? 1 : 0,
+                         status, store::csv_number(rep ? rep->final_train_accuracy : kMissing),
+                         store::csv_number(rep ? rep->final_test_accuracy : kMissing), kept ? 1 : 0,
                          kept  ? ""
                          : bad ? fmt::format("final training accuracy below {:g}",
                                              selection.min_train_accuracy)
@@ -86,11 +86,11 @@ std::vector<std::filesystem::path> write_summaries(const std::filesystem::path& 
       std::vector<std::size_t> rank(order.size());
       for (std::size_t k = 0; k < order.size(); ++k) rank[order[k]] = k + 1;
       for (std::size_t i = 0; i < s.distance.size(); ++i)
-        dev += fmt::format("{},{},{},{},{}\n", csv_field(s.estimator), s.repetitions[i], csv_number(s.distance[i]),
+        dev += fmt::format("{},{},{},{},{}\n", store::csv_field(s.estimator), s.repetitions[i], store::csv_number(s.distance[i]),
                            rank[i], s.repetitions[i] == s.median_repetition ? 1 : 0);
-      const std::string estimator = csv_field(s.estimator);
+      const std::string estimator = store::csv_field(s.estimator);
       for (std::size_t l = 0; l < s.layers.size(); ++l) {
-        const std::string name = csv_field(layer_name(info, s.layers[l]));
+        const std::string name = store::csv_field(layer_name(info, s.layers[l]));
         for (std::size_t e = 0; e < s.epochs.size(); ++e) {
           const Moments& x = s.i_xt[s.at(l, e)];
           const Moments& y = s.i_ty[s.at(l, e)];
@@ -123,14 +123,14 @@ std::vector<std::filesystem::path> write_summaries(const std::filesystem::path& 
     std::string out =
         "layer,name,epoch,n,min_mean,min_std,max_mean,max_std,min_lowest,max_highest\n";
     for (std::size_t l = 0; l < ranges->layers.size(); ++l) {
-      const std::string name = csv_field(layer_name(info, ranges->layers[l]));
+      const std::string name = store::csv_field(layer_name(info, ranges->layers[l]));
       for (std::size_t e = 0; e < ranges->epochs.size(); ++e) {
         const std::size_t at = ranges->at(l, e);
         out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", ranges->layers[l], name,
-                           ranges->epochs[e], ranges->min[at].n, csv_number(ranges->min[at].mean),
-                           csv_number(ranges->min[at].std), csv_number(ranges->max[at].mean),
-                           csv_number(ranges->max[at].std), csv_number(ranges->lowest[at]),
-                           csv_number(ranges->highest[at]));
+                           ranges->epochs[e], ranges->min[at].n, store::csv_number(ranges->min[at].mean),
+                           store::csv_number(ranges->min[at].std), store::csv_number(ranges->max[at].mean),
+                           store::csv_number(ranges->max[at].std), store::csv_number(ranges->lowest[at]),
+                           store::csv_number(ranges->highest[at]));
       }
     }
     emit("activation_range.csv", out);

@@ -78,7 +78,7 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) input_error("{}: cannot read the file", path.string());
+  if (!in) input_error("{}: cannot read the file: {}", path.string(), std::strerror(errno));
   std::stringstream ss;
   ss << in.rdbuf();
   if (in.bad()) input_error("{}: read error", path.string());

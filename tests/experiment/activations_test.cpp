@@ -136,8 +136,8 @@ TEST(StoreActivations, ShortSztRunWritesTheChosenEpochsOfTheLayer) {
     failed.ok = false;
     store.write_activations(failed, dataset.y);  // nothing for a failed repetition
   }
-  EXPECT_FALSE(fs::exists(activations_path(dir, 1, 5)));
-  const fs::path file = activations_path(dir, 0, 5);
+  EXPECT_FALSE(fs::exists(store::activations_path(dir, 1, 5)));
+  const fs::path file = store::activations_path(dir, 0, 5);
   EXPECT_EQ(file.filename().string(), "rep-000000.layer-5.csv");
   std::ifstream in(file);
   std::string line;

@@ -87,7 +87,7 @@ TEST(Merge, ShardsGiveTheFilesOfOneProcess) {
   const MergeSummary summary = merge_runs({b, a}, out);
   EXPECT_EQ(summary.n_repetitions, 5U);
   EXPECT_TRUE(summary.warnings.empty());
-  for (const std::string_view file : k_result_files) {
+  for (const std::string_view file : store::k_result_files) {
     EXPECT_EQ(slurp(out / file), slurp(single / file)) << file;
   }
   const nlohmann::json manifest = read_manifest(out);
@@ -121,7 +121,7 @@ TEST(Merge, RefusesMissingDuplicatedCorruptAndForeignRepetitions) {
       << merge_error({a, other}, out);
   EXPECT_FALSE(fs::exists(out));  // nothing is written before the checks pass
 
-  std::ofstream(part_path(c, 3, "accuracy.csv"), std::ios::app) << "3,4,0.5,0.5,0.7\n";
+  std::ofstream(store::part_path(c, 3, "accuracy.csv"), std::ios::app) << "3,4,0.5,0.5,0.7\n";
   EXPECT_NE(merge_error({a, c}, out).find("rep-000003.accuracy.csv: checksum mismatch"), std::string::npos)
       << merge_error({a, c}, out);
 

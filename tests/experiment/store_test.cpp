@@ -70,22 +70,6 @@ TEST(Store, ResultConfigIgnoresTheThreadCountAndDifferencesNameTheKey) {
   EXPECT_EQ(json_difference(a, b), "experiment.seed: 0 vs (absent)");
 }
 
-TEST(Store, ParsesMiLinesWithQuotedEstimators) {
-  const auto row = parse_mi_line("3,20,4,\"binning:30,bounds=fixed\",1.5,nan");
-  ASSERT_TRUE(row);
-  EXPECT_EQ(row->repetition, 3U);
-  EXPECT_EQ(row->epoch, 20U);
-  EXPECT_EQ(row->layer, 4U);
-  EXPECT_EQ(row->estimator, "binning:30,bounds=fixed");
-  EXPECT_EQ(row->i_xt, 1.5);
-  EXPECT_TRUE(std::isnan(row->i_ty));
-  EXPECT_TRUE(parse_mi_line("0,1,2,exact,12,0.99"));
-  EXPECT_FALSE(parse_mi_line("0,1,2,exact,12"));
-  EXPECT_FALSE(parse_mi_line("0,1,x,exact,12,1"));
-  EXPECT_FALSE(parse_mi_line("0,1,2,exact,12,1x"));
-  EXPECT_FALSE(parse_mi_line(""));
-}
-
 TEST(Store, PartsAreWrittenWithChecksumsAndReadBack) {
   const fs::path dir = fresh_dir("parts");
   {
@@ -122,13 +106,13 @@ TEST(Store, PartsAreWrittenWithChecksumsAndReadBack) {
     EXPECT_NE(mi.find("\n1,2,2,\"binning:30,bounds=fixed\",3.25,0.5\n"), std::string::npos) << mi;
   }
   // A changed byte in a part makes the repetition incomplete, with the reason.
-  std::string text = slurp(part_path(dir, 1, "mi.csv"));
+  std::string text = slurp(store::part_path(dir, 1, "mi.csv"));
   text[text.size() - 2] = text[text.size() - 2] == '5' ? '6' : '5';
-  std::ofstream(part_path(dir, 1, "mi.csv"), std::ios::binary) << text;
+  std::ofstream(store::part_path(dir, 1, "mi.csv"), std::ios::binary) << text;
   const PartCheck corrupt = check_part(dir, 1);
   EXPECT_FALSE(corrupt.complete);
   EXPECT_NE(corrupt.problem.find("rep-000001.mi.csv: checksum mismatch"), std::string::npos) << corrupt.problem;
-  fs::remove(part_path(dir, 0, "range.csv"));
+  fs::remove(store::part_path(dir, 0, "range.csv"));
   EXPECT_NE(check_part(dir, 0).problem.find("rep-000000.range.csv: missing"), std::string::npos);
   fs::remove_all(dir);
 }

@@ -110,7 +110,7 @@ TEST(Verify, ChangedBytesAreCaughtByTheChecksums) {
   nlohmann::json manifest = read_manifest(dir);
   manifest["config"]["training"]["epochs"] = 7;
   store::write_file_atomic(dir / "manifest.json", manifest.dump());
-  std::ofstream(part_path(dir, 1, "range.csv"), std::ios::app) << "1,3,1,0,1\n";
+  std::ofstream(store::part_path(dir, 1, "range.csv"), std::ios::app) << "1,3,1,0,1\n";
 
   const VerifyReport report = verify_run(dir);
   const std::string text_report = all(report);

@@ -16,7 +16,7 @@
 #include "infoplane/data/float_csv.h"
 #include "infoplane/experiment/config.h"
 #include "infoplane/experiment/verify.h"
-#include "infoplane/report/csv.h"
+#include "infoplane/store/csv.h"
 #include "../temp_dirs.h"
 
 namespace infoplane {
@@ -66,12 +66,12 @@ std::string config_error(const std::string& name) {
 
 /// The InputError message of reading a regression input with mi.csv's columns.
 std::string report_csv_error(const std::string& name) {
-  const std::vector<report::CsvColumn> columns{{"repetition", report::CsvKind::number},
-                                               {"estimator", report::CsvKind::text},
-                                               {"i_xt", report::CsvKind::number},
-                                               {"i_ty", report::CsvKind::number}};
+  const std::vector<store::CsvColumn> columns{{"repetition", store::CsvKind::number},
+                                               {"estimator", store::CsvKind::text},
+                                               {"i_xt", store::CsvKind::number},
+                                               {"i_ty", store::CsvKind::number}};
   try {
-    report::read_csv(regression(name), columns);
+    store::read_csv(regression(name), columns);
   } catch (const InputError& e) {
     return e.what();
   }
@@ -122,9 +122,9 @@ TEST(FuzzRegressions, ReportCsvRejectsPlusMinus) {
 TEST(FuzzRegressions, ReportCsvStillReadsSignsAndHugeNumbers) {
   const fs::path path = fs::temp_directory_path() / ("infoplane_fuzz_regressions_" + std::to_string(::getpid()) + ".csv");
   std::ofstream(path, std::ios::binary) << "repetition,estimator,i_xt,i_ty\n+1,exact,-2.5,1e999\n0,exact,+3e-400,nan\n";
-  const report::CsvTable table = report::read_csv(
-      path, std::vector<report::CsvColumn>{{"repetition", report::CsvKind::number}, {"i_xt", report::CsvKind::number},
-                                           {"i_ty", report::CsvKind::number}});
+  const store::CsvTable table = store::read_csv(
+      path, std::vector<store::CsvColumn>{{"repetition", store::CsvKind::number}, {"i_xt", store::CsvKind::number},
+                                           {"i_ty", store::CsvKind::number}});
   fs::remove(path);
   ASSERT_EQ(table.n_rows(), 2u);
   EXPECT_EQ(table.numbers("repetition")[0], 1.0);

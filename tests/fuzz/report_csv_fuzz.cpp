@@ -1,4 +1,4 @@
-/// @brief libFuzzer target: report::read_csv, the reader of a run directory's CSV files
+/// @brief libFuzzer target: store::read_csv, the reader of a run directory's CSV files
 /// behind `infoplane plot`, `phases` and `compare`, on a file holding the fuzzer's bytes,
 /// asked for mi.csv's columns (numbers and the estimator as text). Anything but InputError
 /// is a bug, and so is a column of another length than the table's rows.
@@ -15,22 +15,22 @@
 #include <vector>
 
 #include "infoplane/common.h"
-#include "infoplane/report/csv.h"
+#include "infoplane/store/csv.h"
 
 namespace fs = std::filesystem;
-using infoplane::report::CsvColumn;
-using infoplane::report::CsvKind;
+using infoplane::store::CsvColumn;
+using infoplane::store::CsvKind;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const fs::path path = fs::temp_directory_path() / ("infoplane_report_csv_fuzz_" + std::to_string(::getpid()) + ".csv");
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  static const std::vector<CsvColumn> columns{{"repetition", CsvKind::number}, {"epoch", CsvKind::number},
-                                              {"layer", CsvKind::number},      {"estimator", CsvKind::text},
-                                              {"i_xt", CsvKind::number},       {"i_ty", CsvKind::number}};
+  static const std::vector<store::CsvColumn> columns{{"repetition", store::CsvKind::number}, {"epoch", store::CsvKind::number},
+                                              {"layer", store::CsvKind::number},      {"estimator", store::CsvKind::text},
+                                              {"i_xt", store::CsvKind::number},       {"i_ty", store::CsvKind::number}};
   try {
-    const infoplane::report::CsvTable table = infoplane::report::read_csv(path, columns);
-    for (const CsvColumn& column : columns) {
-      if (column.kind == CsvKind::number) {
+    const infoplane::store::CsvTable table = infoplane::store::read_csv(path, columns);
+    for (const store::CsvColumn& column : columns) {
+      if (column.kind == store::CsvKind::number) {
         if (table.numbers(column.name).size() != table.n_rows()) std::abort();
       } else {
         if (table.codes(column.name).size() != table.n_rows()) std::abort();

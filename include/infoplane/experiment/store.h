@@ -1,20 +1,6 @@
 /// @brief The run directory: per-repetition part files while running, merged CSV files and
 /// manifest.json at the end. Every file is written to a temporary name and renamed.
-///
-/// Layout of RUN_DIR:
-///   manifest.json            config, data set, layers, seeds, restarts, versions, wall time,
-///                            checksums (CRC-32) of the config, the labels and each result file
-///   mi.csv                   repetition,epoch,layer,estimator,i_xt,i_ty   (bits)
-///   accuracy.csv             repetition,epoch,train_accuracy,test_accuracy,train_loss
-///   activation_range.csv     repetition,epoch,layer,min,max
-///   parts/rep-NNNNNN.*       one finished repetition's rows (kept so that finished work
-///                            survives an interrupted run); rep-NNNNNN.json, written last,
-///                            marks it complete and holds the checksums of the other three
-///   activations/rep-NNNNNN.layer-L.csv
-///                            with [experiment].store_activations: a finished repetition's
-///                            layer L values before quantization at the chosen epochs,
-///                            epoch,sample,label,v0,v1,... (written before its part marker)
-///   lock                     while a process writes the directory: "PID HOST" (lock.h)
+/// The layout of RUN_DIR is that of store/layout.h.
 #pragma once
 
 #include <cstddef>
@@ -30,19 +16,12 @@
 
 #include "infoplane/experiment/runner.h"
 #include "infoplane/store/files.h"
+#include "infoplane/store/layout.h"
 
 namespace infoplane::experiment {
 
 class RunLock;
 
-inline constexpr std::string_view k_mi_header = "repetition,epoch,layer,estimator,i_xt,i_ty";
-inline constexpr std::string_view k_accuracy_header = "repetition,epoch,train_accuracy,test_accuracy,train_loss";
-inline constexpr std::string_view k_range_header = "repetition,epoch,layer,min,max";
-
-/// The merged result files of a run directory, in the order they are written.
-inline constexpr std::string_view k_result_files[] = {"mi.csv", "accuracy.csv", "activation_range.csv"};
-/// The suffixes of a repetition's part files (the .json marker comes last).
-inline constexpr std::string_view k_part_suffixes[] = {"mi.csv", "accuracy.csv", "range.csv"};
 
 /// {"crc32": "xxxxxxxx", "bytes": N} of a file's content.
 nlohmann::json file_checksum(std::string_view content);
@@ -62,16 +41,6 @@ nlohmann::json result_config(const nlohmann::json& config);
 /// "training.epochs: 12 vs 20"), or empty when they are equal.
 std::string json_difference(const nlohmann::json& a, const nlohmann::json& b);
 
-/// RUN_DIR/parts/rep-NNNNNN.SUFFIX
-std::filesystem::path part_path(const std::filesystem::path& run_dir, std::size_t index,
-                                std::string_view suffix);
-
-/// RUN_DIR/activations/rep-NNNNNN.layer-L.csv
-std::filesystem::path activations_path(const std::filesystem::path& run_dir, std::size_t index,
-                                       std::size_t layer);
-
-/// The header of an activations file of a layer of `width` units: epoch,sample,label,v0,...
-std::string activations_header(std::size_t width);
 
 /// The state of one repetition's part files.
 struct PartCheck {
@@ -84,19 +53,6 @@ struct PartCheck {
 /// corrupt files: they are reported in the result.
 PartCheck check_part(const std::filesystem::path& run_dir, std::size_t index);
 
-/// One parsed row of mi.csv (or of a part mi.csv).
-struct MiCsvRow {
-  std::size_t repetition = 0;
-  std::uint32_t epoch = 0;
-  std::uint16_t layer = 0;
-  std::string estimator;  ///< unquoted
-  double i_xt = 0.0;
-  double i_ty = 0.0;
-};
-
-/// Parses one data line of mi.csv; nullopt when it is malformed. The estimator field may
-/// be quoted (it can contain commas); "nan" and "inf" are read as such.
-std::optional<MiCsvRow> parse_mi_line(std::string_view line);
 
 /// The temporary files (NAME.tmp-PID) in RUN_DIR, parts/ and activations/, sorted: what a
 /// killed writer leaves. A new or resumed RunStore removes them; verify reports them.

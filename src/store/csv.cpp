@@ -1,5 +1,5 @@
-/// @brief A small reader for the numeric CSV files of a run directory.
-#include "infoplane/report/csv.h"
+/// @brief The CSV dialect of a run directory: fields, numbers, and a columnar reader.
+#include "infoplane/store/csv.h"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -7,26 +7,14 @@
 #include <charconv>
 #include <cstdlib>
 #include <deque>
-#include <fstream>
 #include <unordered_map>
 
 #include "infoplane/common.h"
+#include "infoplane/store/files.h"
 
-namespace infoplane::report {
+namespace infoplane::store {
 
 namespace {
-
-std::string read_whole_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) input_error("{}: cannot open the file; expected a readable CSV file", path.string());
-  std::string text;
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size > 0) text.resize(static_cast<std::size_t>(size));
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  return text;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -67,6 +55,8 @@ bool parse_plain_decimal(std::string_view s, double& value) {
   return true;
 }
 
+}  // namespace
+
 bool parse_number(std::string_view s, double& value) {
   if (!s.empty() && s.front() == '+') {
     s.remove_prefix(1);
@@ -86,10 +76,6 @@ bool parse_number(std::string_view s, double& value) {
   return ec == std::errc();
 }
 
-/// Splits one line into fields. A field may be quoted as in RFC 4180 ("a,b", with ""
-/// for a quote inside), as the names of estimators with options are. The unescaped text
-/// of a quoted field with "" goes to `scratch` (a deque: views into it stay valid).
-/// Returns false on an unterminated quote.
 bool split_fields(std::string_view line, std::vector<std::string_view>& fields,
                   std::deque<std::string>& scratch) {
   fields.clear();
@@ -134,6 +120,8 @@ bool split_fields(std::string_view line, std::vector<std::string_view>& fields,
   }
 }
 
+namespace {
+
 std::string join_names(std::span<const CsvColumn> columns) {
   std::string out;
   for (const CsvColumn& c : columns) {
@@ -170,7 +158,7 @@ const std::vector<std::string>& CsvTable::levels(std::string_view name) const {
 
 CsvTable read_csv(const std::filesystem::path& path, std::span<const CsvColumn> columns) {
   const std::string where = path.filename().string();
-  const std::string text = read_whole_file(path);
+  const std::string text = read_file(path);
 
   CsvTable table;
   table.m_path = path;
@@ -265,4 +253,4 @@ std::string csv_field(const std::string& text) {
   return out + "\"";
 }
 
-}  // namespace infoplane::report
+}  // namespace infoplane::store

@@ -1,4 +1,5 @@
-/// @brief A small reader for the numeric CSV files of a run directory (mi.csv, accuracy.csv, ...).
+/// @brief The one CSV dialect of a run directory (mi.csv, accuracy.csv, the summaries):
+/// splitting a line into fields, numbers, quoting, and a columnar reader of whole files.
 ///
 /// The files are comma-separated with one header line. The caller names the columns it
 /// needs; they may appear in any order and other columns are ignored. Number columns are
@@ -10,13 +11,24 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace infoplane::report {
+namespace infoplane::store {
+
+/// Splits one line into fields (spaces around a field and a final '\r' dropped). A field
+/// may be quoted as in RFC 4180 ("a,b", with "" for a quote inside), as the names of
+/// estimators with options are. The unescaped text of a quoted field with "" goes to
+/// `scratch` (a deque: views into it stay valid). Returns false on an unterminated quote.
+bool split_fields(std::string_view line, std::vector<std::string_view>& fields, std::deque<std::string>& scratch);
+
+/// Parses a whole field as a double: decimals, exponents, "nan", "inf", "-inf" (as the
+/// writers print them), a leading '+'. False when it is not a number.
+bool parse_number(std::string_view text, double& value);
 
 enum class CsvKind { number, text };
 
@@ -69,4 +81,4 @@ std::string csv_number(double value);
 /// (estimator names with options do, e.g. "binning:30,bounds=fixed").
 std::string csv_field(const std::string& text);
 
-}  // namespace infoplane::report
+}  // namespace infoplane::store
