@@ -41,7 +41,7 @@ if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
 fi
 trap remove_policy EXIT
-install_packages slurm-wlm munge parallel gnuplot-nox
+install_packages slurm-wlm munge parallel gnuplot-nox procps
 remove_policy
 
 infoplane_src=${INFOPLANE:-build/release/infoplane}
@@ -161,7 +161,9 @@ bin=$W/bin/infoplane
 config=$repo/experiments/szt-tanh-8bit.toml
 
 # --- the cluster ------------------------------------------------------------------------
-port_free() { [ -z "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]; }
+port_free() {  # no TCP socket of this machine uses the port, in any state
+  ! grep -qi "^ *[0-9]*: [0-9A-F]*:$(printf '%04X' "$1") " /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
 ctld_port=''
 for p in 46817 46837 46857 46877 46897 47817 47837 47857; do
   if port_free "$p" && port_free $((p + 1)); then ctld_port=$p; break; fi
