@@ -1,0 +1,195 @@
+/// @brief Text metrics and the placement of the layer labels inside a plane panel.
+#include "figure_labels.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "figure_script.h"
+#include "figure_style.h"
+#include "infoplane/report/gnuplot.h"
+
+namespace infoplane::report::detail {
+
+double text_width(std::string_view text, double font) {
+  double em = 0.0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) == 0x80) continue;  // UTF-8 continuation byte
+    double w = 0.62;
+    if (c >= 'a' && c <= 'z') {
+      static constexpr double lower[26] = {0.613, 0.635, 0.550, 0.635, 0.615, 0.352, 0.635,
+                                           0.634, 0.278, 0.278, 0.579, 0.278, 0.974, 0.634,
+                                           0.612, 0.635, 0.635, 0.411, 0.521, 0.392, 0.634,
+                                           0.592, 0.818, 0.592, 0.592, 0.525};
+      w = lower[c - 'a'];
+    } else if (c >= 'A' && c <= 'Z') {
+      w = (c == 'I' || c == 'J') ? 0.30 : (c == 'M' || c == 'W') ? 0.86 : 0.70;
+    } else if (c >= '0' && c <= '9') {
+      w = 0.636;
+    } else if (c == ' ' || c == ',' || c == '.' || c == ':' || c == ';') {
+      w = 0.318;
+    } else if (c == '(' || c == ')' || c == '-') {
+      w = 0.39;
+    }
+    em += w;
+  }
+  return em * font * kCairoFontScale;
+}
+
+std::string join_layer_names(const std::vector<std::string>& names) {
+  std::string out;
+  std::size_t i = 0;
+  auto split = [](const std::string& s, std::string& prefix, long& number) {
+    std::size_t k = s.size();
+    while (k > 0 && std::isdigit(static_cast<unsigned char>(s[k - 1]))) --k;
+    if (k == s.size() || s.size() - k > 6) return false;
+    prefix = s.substr(0, k);
+    number = std::stol(s.substr(k));
+    return true;
+  };
+  while (i < names.size()) {
+    std::string prefix, p2;
+    long first = 0, n = 0;
+    std::size_t j = i + 1;
+    if (split(names[i], prefix, first)) {
+      long expect = first + 1;
+      while (j < names.size() && split(names[j], p2, n) && p2 == prefix && n == expect) {
+        ++j;
+        ++expect;
+      }
+    }
+    if (!out.empty()) out += ", ";
+    if (j - i >= 3) out += names[i] + "–" + std::to_string(first + static_cast<long>(j - i) - 1);
+    else {
+      out += names[i];
+      if (j - i == 2) out += ", " + names[i + 1];
+    }
+    i = j;
+  }
+  return out;
+}
+
+std::vector<PlacedLabel> place_labels(const std::vector<LabelAnchor>& anchors,
+                                      const std::vector<std::pair<double, double>>& obstacles,
+                                      double x0, double x1, double y0, double y1, double pw,
+                                      double ph) {
+  struct Pt {
+    double u, v;  // points from the panel's lower left corner
+  };
+  auto to_pt = [&](double x, double y) {
+    return Pt{(x - x0) / (x1 - x0) * pw, (y - y0) / (y1 - y0) * ph};
+  };
+  std::vector<Pt> pts;
+  std::vector<std::size_t> visible;
+  for (std::size_t i = 0; i < anchors.size(); ++i) {
+    const Pt p = to_pt(anchors[i].x, anchors[i].y);
+    if (std::isfinite(p.u) && std::isfinite(p.v) && p.u >= -1 && p.u <= pw + 1 && p.v >= -1 &&
+        p.v <= ph + 1)
+      visible.push_back(i);
+    pts.push_back(p);
+  }
+  // group anchors within 7 points of a group's first member
+  const double near = 7.0;
+  std::vector<std::vector<std::size_t>> groups;
+  for (const std::size_t i : visible) {
+    bool joined = false;
+    for (auto& g : groups) {
+      const Pt& a = pts[g.front()];
+      if (std::hypot(a.u - pts[i].u, a.v - pts[i].v) < near) {
+        g.push_back(i);
+        joined = true;
+        break;
+      }
+    }
+    if (!joined) groups.push_back({i});
+  }
+
+  struct Rect {
+    double l, r, b, t;
+    double overlap(const Rect& o) const {
+      const double w = std::min(r, o.r) - std::max(l, o.l);
+      const double h = std::min(t, o.t) - std::max(b, o.b);
+      return (w > 0 && h > 0) ? w * h : 0.0;
+    }
+  };
+  const double char_h = 1.15 * kLabelFont, gap = 4.0;
+  std::vector<Rect> taken;
+  for (const Pt& p : pts) taken.push_back({p.u - 2.5, p.u + 2.5, p.v - 2.5, p.v + 2.5});
+  std::vector<Pt> dots;
+  for (const auto& [x, y] : obstacles) {
+    const Pt d = to_pt(x, y);
+    if (d.u >= 0 && d.u <= pw && d.v >= 0 && d.v <= ph) dots.push_back(d);
+  }
+
+  std::vector<PlacedLabel> out;
+  for (const auto& g : groups) {
+    std::vector<std::string> names;
+    for (const std::size_t i : g) names.push_back(anchors[i].text);
+    const std::string text = join_layer_names(names);
+    const double w = text_width(text, kLabelFont) + 2.0, h = char_h;
+    const Pt a = pts[g.front()];
+    // candidate: offset of the text's reference point and justification
+    struct Cand {
+      double du, dv;
+      const char* justify;
+    };
+    std::vector<Cand> cands = {{-gap, 0, "right"},         {gap, 0, "left"},
+                               {0, gap + h / 2, "center"},  {0, -gap - h / 2, "center"},
+                               {-gap, gap + h / 2, "right"}, {-gap, -gap - h / 2, "right"},
+                               {gap, gap + h / 2, "left"},   {gap, -gap - h / 2, "left"}};
+    // farther away, stacked above and below, for crowded corners
+    for (int k = 1; k <= 4; ++k) {
+      const double dv = k * (h + 1.0);
+      for (const double sign : {-1.0, 1.0}) {
+        cands.push_back({-gap, sign * dv, "right"});
+        cands.push_back({gap, sign * dv, "left"});
+      }
+    }
+    double best_score = 1e300;
+    Cand best = cands[0];
+    Rect best_rect{};
+    for (std::size_t c = 0; c < cands.size(); ++c) {
+      const Cand& k = cands[c];
+      const double cu = a.u + k.du, cv = a.v + k.dv;
+      Rect rect{cu, cu + w, cv - h / 2, cv + h / 2};
+      if (std::string_view(k.justify) == "right") rect = {cu - w, cu, cv - h / 2, cv + h / 2};
+      if (std::string_view(k.justify) == "center") rect = {cu - w / 2, cu + w / 2, cv - h / 2, cv + h / 2};
+      double score = 0.5 * static_cast<double>(c);
+      const double outside = std::max(0.0, -rect.l) + std::max(0.0, rect.r - pw) +
+                             std::max(0.0, -rect.b) + std::max(0.0, rect.t - ph);
+      score += 50.0 * outside;
+      for (const Rect& t : taken) score += t.overlap(rect);
+      for (const Pt& d : dots)
+        if (d.u > rect.l - 1.5 && d.u < rect.r + 1.5 && d.v > rect.b - 1.5 && d.v < rect.t + 1.5)
+          score += 3.0;
+      if (score < best_score) {
+        best_score = score;
+        best = k;
+        best_rect = rect;
+      }
+    }
+    taken.push_back(best_rect);
+    const Pt& anchor = pts[g.front()];
+    out.push_back({x0 + (a.u + best.du) / pw * (x1 - x0), y0 + (a.v + best.dv) / ph * (y1 - y0),
+                   text, best.justify, std::abs(best.dv) > h,
+                   x0 + anchor.u / pw * (x1 - x0), y0 + anchor.v / ph * (y1 - y0)});
+  }
+  return out;
+}
+
+void write_labels(std::ostream& gp, const std::vector<PlacedLabel>& labels) {
+  int tag = 1;
+  for (const PlacedLabel& l : labels) {
+    if (l.leader)
+      gp << fmt::format("set arrow {} from {},{} to {},{} nohead back lw 0.5 lc rgb \"#8c8c8c\"\n",
+                        tag, num(l.ax), num(l.ay), num(l.x), num(l.y));
+    gp << fmt::format("set label {} {} at {},{} {} front noenhanced boxed font \",{:g}\" "
+                      "textcolor rgb \"#111111\"\n",
+                      tag++, gp_string(l.text), num(l.x), num(l.y), l.justify, kLabelFont);
+  }
+}
+
+}  // namespace infoplane::report::detail

@@ -1,0 +1,153 @@
+/// @brief Writing a figure's gnuplot script: the per-format wrapper, axes, colour bar,
+/// epoch axis and the legend row drawn by hand.
+#include "figure_script.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "figure_labels.h"
+#include "figure_style.h"
+#include "infoplane/report/gnuplot.h"
+
+namespace infoplane::report::detail {
+
+std::string num(double v) {
+  if (std::isnan(v)) return "NaN";
+  return fmt::format("{:.7g}", v);
+}
+
+std::string Script::text(const std::string& description) const {
+  std::ostringstream gp;
+  gp << "# " << m_name << ".gp: " << description << "\n"
+     << "# Written by infoplane. Edit it and redraw in this folder:\n"
+     << "#   gnuplot " << m_name << ".gp                             -> " << m_name << ".png\n"
+     << "#   gnuplot -e 'formats=\"png svg pdf\"' " << m_name << ".gp   -> all three\n"
+     << "# Data: " << m_name << ".dat (columns in its header); caption: " << m_name
+     << ".caption.txt.\n"
+     << "if (!exists(\"formats\")) formats = \"png\"\n"
+     << "if (!exists(\"outbase\")) outbase = \"" << m_name << "\"\n"
+     << "do for [fmt in formats] {\n"
+     << "reset\n"
+     << "set encoding utf8\n"
+     << "S = 1.0  # marker scale of the format\n"
+     << fmt::format(
+            "if (fmt eq \"png\") {{ set terminal pngcairo size {:.0f},{:.0f} enhanced "
+            "font \"DejaVu Sans,{:g}\" fontscale {:g} linewidth {:g} rounded; S = {:g} }}\n",
+            m_width * kPngScale, m_height * kPngScale, kFont, kPngScale, kPngScale, kPngScale)
+     << fmt::format(
+            "if (fmt eq \"svg\") {{ set terminal svg size {:.0f},{:.0f} dynamic enhanced "
+            "font \"DejaVu Sans,{:g}\" fontscale {:.4g} linewidth 1 rounded background "
+            "\"#ffffff\"; S = 1.0 }}\n",
+            m_width, m_height, kFont, kCairoFontScale)
+     << fmt::format(
+            "if (fmt eq \"pdf\") {{ set terminal pdfcairo size {:.3f}in,{:.3f}in enhanced "
+            "font \"DejaVu Sans,{:g}\" fontscale 1 linewidth 1.25 rounded; S = 0.8 }}\n",
+            m_width / 72.0, m_height / 72.0, kFont)
+     << "set output outbase.\".\".fmt\n"
+     << "set style textbox opaque fillcolor rgb \"#30ffffff\" noborder margins 1,1\n"
+     << "set multiplot\n"
+     << body.str()
+     << "unset multiplot\n"
+     << "unset output\n"
+     << "}\n";
+  return gp.str();
+}
+
+void set_box(std::ostream& gp, const Box& box) {
+  gp << fmt::format("set lmargin at screen {:.4f}; set rmargin at screen {:.4f}\n", box.l, box.r)
+     << fmt::format("set bmargin at screen {:.4f}; set tmargin at screen {:.4f}\n", box.b, box.t);
+}
+
+void axes_style(std::ostream& gp) {
+  gp << "set border 15 lw 0.8 lc rgb \"#262626\"\n"
+     << "set tics scale 0.6 nomirror out\n"
+     << "set grid xtics ytics back lw 0.5 lc rgb \"#e2e2e2\" dt solid\n"
+     << "set key noautotitle\n";
+}
+
+void title_line(std::ostream& gp, const std::string& title, double width, double height) {
+  if (title.empty()) return;
+  // a long run name gets a smaller font rather than running off the canvas
+  const double font = std::max(6.0, std::min(kTitleFont, kTitleFont * (width - 16.0) /
+                                                             text_width(title, kTitleFont)));
+  gp << fmt::format("set label 1000 {} at screen 0.5,{:.4f} center front noenhanced font \",{:.3g}\"\n",
+                    gp_string(title), 1.0 - 11.0 / height, font);
+}
+
+void palette(std::ostream& gp) {
+  gp << "set palette defined (";
+  for (std::size_t i = 0; i < kEpochPalette.size(); ++i) {
+    const Stop& s = kEpochPalette[i];
+    gp << (i ? ", " : "") << fmt::format("{:.4f} \"#{:02x}{:02x}{:02x}\"", s.at, s.r, s.g, s.b);
+  }
+  gp << ")\n";
+}
+
+void colorbox(std::ostream& gp, const Box& panel, double width_pt, double canvas_width) {
+  const double gap = 10.0 / canvas_width, w = width_pt / canvas_width;
+  gp << fmt::format("set colorbox user origin screen {:.4f},{:.4f} size screen {:.4f},{:.4f} "
+                    "front\n",
+                    panel.r + gap, panel.b, w, panel.t - panel.b)
+     << "set cblabel \"Epoch\" offset 0.8,0\n"
+     << "set cbtics scale 0.5 out\n";
+}
+
+void prefit_marker(std::ostream& gp, int prefit_epochs, double first, double last) {
+  if (prefit_epochs <= 0 || prefit_epochs < first || prefit_epochs >= last) return;
+  gp << fmt::format("set arrow 1990 from {0}, graph 0 to {0}, graph 1 nohead dt 2 lw 1.5 lc rgb \"#777777\" front\n"
+                    "set label 1990 \"end of prefitting\" at {0}, graph 0.04 left offset "
+                    "character 0.5, 0 front font \",9\" textcolor rgb \"#555555\"\n",
+                    prefit_epochs);
+}
+
+void epoch_axis(std::ostream& gp, const PlotOptions& options, double first, double last,
+                int target_ticks, int prefit_epochs) {
+  if (options.log_epochs) {
+    gp << "set logscale x\nset xtics autofreq\nset format x \"%g\"\n"
+       << fmt::format("set xrange [{}:{}]\n", num(std::max(first, 1.0)),
+                      num(std::max(last, first + 1.0)));
+  } else {
+    const double lo = first < 0.05 * last ? 0.0 : first;
+    const double hi = last > lo ? last : lo + 1.0;
+    gp << "unset logscale x\n"
+       << fmt::format("set xrange [{}:{}]\nset xtics {}\n", num(lo), num(hi),
+                      num(std::max(nice_step((hi - lo) / target_ticks), 1.0)));
+  }
+  gp << "set xlabel \"Epoch\"\n";
+  prefit_marker(gp, prefit_epochs, first, last);
+}
+
+void legend_row(std::ostream& gp, const std::vector<LegendEntry>& entries, double width,
+                double height) {
+  const double sample = 16.0, gap = 4.0, spacing = 14.0;
+  double total = 0;
+  std::vector<double> widths;
+  for (const LegendEntry& e : entries) {
+    widths.push_back(sample + gap + text_width(e.text, kFont));
+    total += widths.back();
+  }
+  total += spacing * static_cast<double>(entries.empty() ? 0 : entries.size() - 1);
+  double x = (width - total) / 2.0;
+  const double y = 9.0 / height;
+  int tag = 2000;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const LegendEntry& e = entries[i];
+    const double a = x / width, b = (x + sample) / width;
+    if (e.box)
+      gp << fmt::format("set object {} rectangle from screen {:.4f},{:.4f} to screen {:.4f},{:.4f} "
+                        "front fillstyle transparent solid 0.35 noborder fillcolor rgb \"{}\"\n",
+                        tag, a, y - 4.0 / height, b, y + 4.0 / height, e.color);
+    else
+      gp << fmt::format("set arrow {} from screen {:.4f},{:.4f} to screen {:.4f},{:.4f} nohead "
+                        "front lw 1.6 lc rgb \"{}\"\n",
+                        tag, a, y, b, y, e.color);
+    gp << fmt::format("set label {} {} at screen {:.4f},{:.4f} left front noenhanced\n", tag,
+                      gp_string(e.text), (x + sample + gap) / width, y);
+    ++tag;
+    x += widths[i] + spacing;
+  }
+}
+
+}  // namespace infoplane::report::detail
