@@ -147,7 +147,11 @@ cleanup() {
 }
 
 # A cluster of an earlier run that was killed before its clean-up.
-stop_cluster
+left=$(recorded_alive; cluster_pids)
+if [ -n "$left" ]; then
+  say "stopping what an earlier run left running: $(tr '\n' ' ' <<<"$left")"
+  stop_cluster
+fi
 rm -rf "$W"
 mkdir -m 700 "$W"
 : >"$W/daemons"
