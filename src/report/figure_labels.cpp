@@ -39,6 +39,13 @@ double text_width(std::string_view text, double font) {
   return em * font * kCairoFontScale;
 }
 
+CanvasRect text_extent(std::string_view text, double font, double x, double y,
+                       std::string_view justify) {
+  const double w = text_width(text, font), half = 0.5 * font * kCairoFontScale;
+  const double left = justify == "right" ? x - w : justify == "center" ? x - w / 2 : x;
+  return {left, left + w, y - half, y + half};
+}
+
 std::string join_layer_names(const std::vector<std::string>& names) {
   std::string out;
   std::size_t i = 0;
@@ -175,7 +182,8 @@ std::vector<PlacedLabel> place_labels(const std::vector<LabelAnchor>& anchors,
     const Pt& anchor = pts[g.front()];
     out.push_back({x0 + (a.u + best.du) / pw * (x1 - x0), y0 + (a.v + best.dv) / ph * (y1 - y0),
                    text, best.justify, std::abs(best.dv) > h,
-                   x0 + anchor.u / pw * (x1 - x0), y0 + anchor.v / ph * (y1 - y0)});
+                   x0 + anchor.u / pw * (x1 - x0), y0 + anchor.v / ph * (y1 - y0),
+                   {best_rect.l, best_rect.r, best_rect.b, best_rect.t}});
   }
   return out;
 }

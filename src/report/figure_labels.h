@@ -7,12 +7,20 @@
 #include <utility>
 #include <vector>
 
+#include "infoplane/report/canvas.h"
+
 namespace infoplane::report::detail {
 
 /// Approximate width in points of `text` in DejaVu Sans at `font` points (advance widths
 /// of the common characters in em; gnuplot's cairo terminals draw fonts 4/3 larger than
 /// nominal, as at 96 dpi).
 double text_width(std::string_view text, double font);
+
+/// The extent of one line of `text` at `font` points whose reference point is (x, y),
+/// justified "left", "right" or "center" and centred vertically, as gnuplot places labels;
+/// in the same units as x and y (points).
+CanvasRect text_extent(std::string_view text, double font, double x, double y,
+                       std::string_view justify);
 
 struct LabelAnchor {
   double x, y;  // data coordinates
@@ -25,6 +33,7 @@ struct PlacedLabel {
   const char* justify;
   bool leader = false;      // drawn away from its anchor: join them by a thin line
   double ax = 0, ay = 0;    // the anchor
+  CanvasRect extent;        // points from the panel's lower left corner
 };
 
 /// "dense1", "dense2", "dense3" -> "dense1–3"; other lists are joined with commas.

@@ -35,6 +35,21 @@ double tick_step(double lo, double hi, double length, bool horizontal) {
   return step;
 }
 
+std::vector<std::string> tick_labels(double lo, double hi, double step) {
+  std::vector<std::string> out;
+  if (!(step > 0) || !(hi >= lo) || (hi - lo) / step > 1000) return out;
+  for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step; k += 1.0) {
+    double v = k * step;
+    if (std::abs(v) < 1e-12 * step) v = 0.0;
+    out.push_back(fmt::format("{: g}", v));
+  }
+  return out;
+}
+
+double ylabel_offset(std::size_t n_chars) {
+  return 22.5 + kCharWidth * static_cast<double>(n_chars);
+}
+
 double axis_top(double bound, double data_max) {
   double top = std::isfinite(bound) && bound > 0 ? std::max(bound, data_max) : data_max;
   if (!(top > 0)) top = 1.0;

@@ -99,9 +99,9 @@ std::vector<LabelAnchor> final_points(const PlaneData& p) {
   return out;
 }
 
-void plane_panel(std::ostream& gp, const std::string& dat, int first_set, const Box& box,
-                 double pw, double ph, double x0, double x1, double y0, double y1,
-                 const PlaneData& p, bool with_ylabel) {
+void plane_panel(std::ostream& gp, CanvasLayout& canvas, const std::string& dat, int first_set,
+                 const Box& box, double pw, double ph, double x0, double x1, double y0,
+                 double y1, const PlaneData& p, bool with_ylabel) {
   set_box(gp, box);
   gp << fmt::format("set xrange [{}:{}]\nset yrange [{}:{}]\n", num(x0), num(x1), num(y0), num(y1))
      << fmt::format("set xtics {}\nset ytics {}\n", num(tick_step(x0, x1, pw, true)),
@@ -111,7 +111,13 @@ void plane_panel(std::ostream& gp, const std::string& dat, int first_set, const 
   std::vector<std::pair<double, double>> dots;
   for (std::size_t i = 0; i < p.x.size(); ++i)
     if (std::isfinite(p.x[i]) && std::isfinite(p.y[i])) dots.emplace_back(p.x[i], p.y[i]);
-  write_labels(gp, place_labels(final_points(p), dots, x0, x1, y0, y1, pw, ph));
+  const std::vector<PlacedLabel> labels = place_labels(final_points(p), dots, x0, x1, y0, y1, pw, ph);
+  write_labels(gp, labels);
+  const double left = box.l * canvas.width, bottom = box.b * canvas.height;
+  for (const PlacedLabel& l : labels)
+    canvas.items.push_back({CanvasItem::Kind::label, l.text,
+                            {left + l.extent.left, left + l.extent.right,
+                             bottom + l.extent.bottom, bottom + l.extent.top}});
   gp << fmt::format("plot {} index {} using 1:2:3 with lines lw 0.7 lc rgb variable, \\\n"
                     "     '' index {} using 3:4:1 with points pt 7 ps {:g}*S lc palette\n",
                     gp_string(dat), first_set, first_set + 1, kPointSize);

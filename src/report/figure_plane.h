@@ -44,10 +44,11 @@ int write_plane_data(std::ostream& dat, const PlaneData& p, const EpochScale& sc
 /// The anchors of the layer labels: each layer's last drawn point.
 std::vector<LabelAnchor> final_points(const PlaneData& p);
 
-/// Draws one plane panel from the data sets written by write_plane_data.
-void plane_panel(std::ostream& gp, const std::string& dat, int first_set, const Box& box,
-                 double pw, double ph, double x0, double x1, double y0, double y1,
-                 const PlaneData& p, bool with_ylabel);
+/// Draws one plane panel from the data sets written by write_plane_data; its layer labels
+/// are recorded in `canvas`.
+void plane_panel(std::ostream& gp, CanvasLayout& canvas, const std::string& dat, int first_set,
+                 const Box& box, double pw, double ph, double x0, double x1, double y0,
+                 double y1, const PlaneData& p, bool with_ylabel);
 
 /// The zoom panel's area: around the final points of the layers that end in the upper
 /// right (I(T;Y) >= 90% and I(X;T) >= 50% of the axes' tops), if at least two do.

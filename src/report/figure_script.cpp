@@ -67,13 +67,24 @@ void axes_style(std::ostream& gp) {
      << "set key noautotitle\n";
 }
 
-void title_line(std::ostream& gp, const std::string& title, double width, double height) {
+void title_line(std::ostream& gp, CanvasLayout& canvas, const std::string& title) {
   if (title.empty()) return;
+  const double width = canvas.width, height = canvas.height;
   // a long run name gets a smaller font rather than running off the canvas
   const double font = std::max(6.0, std::min(kTitleFont, kTitleFont * (width - 16.0) /
                                                              text_width(title, kTitleFont)));
   gp << fmt::format("set label 1000 {} at screen 0.5,{:.4f} center front noenhanced font \",{:.3g}\"\n",
                     gp_string(title), 1.0 - 11.0 / height, font);
+  canvas.items.push_back({CanvasItem::Kind::title, title,
+                          text_extent(title, font, width / 2.0, height - 11.0, "center")});
+}
+
+void record_ylabel(CanvasLayout& canvas, const std::string& text, const Box& panel,
+                   std::size_t n_chars) {
+  const double x = panel.l * canvas.width - ylabel_offset(n_chars);
+  const double y = (panel.b + panel.t) / 2.0 * canvas.height;
+  const double half = 0.5 * kFont * kCairoFontScale, w = text_width(text, kFont);
+  canvas.items.push_back({CanvasItem::Kind::axis_label, text, {x - half, x + half, y - w / 2, y + w / 2}});
 }
 
 void palette(std::ostream& gp) {
@@ -94,33 +105,53 @@ void colorbox(std::ostream& gp, const Box& panel, double width_pt, double canvas
      << "set cbtics scale 0.5 out\n";
 }
 
-void prefit_marker(std::ostream& gp, int prefit_epochs, double first, double last) {
+double EpochAxis::position(double epoch) const {
+  if (!(hi > lo)) return 0.0;
+  if (log) return std::log(std::max(epoch, lo) / lo) / std::log(hi / lo);
+  return (epoch - lo) / (hi - lo);
+}
+
+EpochAxis epoch_axis_range(const PlotOptions& options, double first, double last) {
+  if (options.log_epochs) return {std::max(first, 1.0), std::max(last, first + 1.0), true};
+  const double lo = first < 0.05 * last ? 0.0 : first;
+  const double hi = last > lo ? last : lo + 1.0;
+  return {lo, hi, false};
+}
+
+void prefit_marker(std::ostream& gp, CanvasLayout& canvas, const Box* panel,
+                   const EpochAxis& axis, int prefit_epochs, double first, double last) {
   if (prefit_epochs <= 0 || prefit_epochs < first || prefit_epochs >= last) return;
   gp << fmt::format("set arrow 1990 from {0}, graph 0 to {0}, graph 1 nohead dt 2 lw 1.5 lc rgb \"#777777\" front\n"
                     "set label 1990 \"end of prefitting\" at {0}, graph 0.04 left offset "
                     "character 0.5, 0 front font \",9\" textcolor rgb \"#555555\"\n",
                     prefit_epochs);
+  if (panel == nullptr) return;
+  const double l = panel->l * canvas.width, r = panel->r * canvas.width;
+  const double b = panel->b * canvas.height, t = panel->t * canvas.height;
+  const double x = l + axis.position(prefit_epochs) * (r - l);
+  canvas.items.push_back({CanvasItem::Kind::label, "end of prefitting",
+                          text_extent("end of prefitting", 9.0, x + kCharWidth / 2.0,
+                                      b + 0.04 * (t - b), "left")});
 }
 
-void epoch_axis(std::ostream& gp, const PlotOptions& options, double first, double last,
-                int target_ticks, int prefit_epochs) {
-  if (options.log_epochs) {
+void epoch_axis(std::ostream& gp, CanvasLayout& canvas, const PlotOptions& options,
+                double first, double last, int target_ticks, int prefit_epochs,
+                const Box* prefit_panel) {
+  const EpochAxis axis = epoch_axis_range(options, first, last);
+  if (axis.log) {
     gp << "set logscale x\nset xtics autofreq\nset format x \"%g\"\n"
-       << fmt::format("set xrange [{}:{}]\n", num(std::max(first, 1.0)),
-                      num(std::max(last, first + 1.0)));
+       << fmt::format("set xrange [{}:{}]\n", num(axis.lo), num(axis.hi));
   } else {
-    const double lo = first < 0.05 * last ? 0.0 : first;
-    const double hi = last > lo ? last : lo + 1.0;
     gp << "unset logscale x\n"
-       << fmt::format("set xrange [{}:{}]\nset xtics {}\n", num(lo), num(hi),
-                      num(std::max(nice_step((hi - lo) / target_ticks), 1.0)));
+       << fmt::format("set xrange [{}:{}]\nset xtics {}\n", num(axis.lo), num(axis.hi),
+                      num(std::max(nice_step((axis.hi - axis.lo) / target_ticks), 1.0)));
   }
   gp << "set xlabel \"Epoch\"\n";
-  prefit_marker(gp, prefit_epochs, first, last);
+  prefit_marker(gp, canvas, prefit_panel, axis, prefit_epochs, first, last);
 }
 
-void legend_row(std::ostream& gp, const std::vector<LegendEntry>& entries, double width,
-                double height) {
+void legend_row(std::ostream& gp, CanvasLayout& canvas, const std::vector<LegendEntry>& entries) {
+  const double width = canvas.width, height = canvas.height;
   const double sample = 16.0, gap = 4.0, spacing = 14.0;
   double total = 0;
   std::vector<double> widths;
@@ -145,6 +176,9 @@ void legend_row(std::ostream& gp, const std::vector<LegendEntry>& entries, doubl
                         tag, a, y, b, y, e.color);
     gp << fmt::format("set label {} {} at screen {:.4f},{:.4f} left front noenhanced\n", tag,
                       gp_string(e.text), (x + sample + gap) / width, y);
+    CanvasRect extent = text_extent(e.text, kFont, x + sample + gap, y * height, "left");
+    extent.left = x;
+    canvas.items.push_back({CanvasItem::Kind::legend, e.text, extent});
     ++tag;
     x += widths[i] + spacing;
   }

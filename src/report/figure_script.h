@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "figure_layout.h"
+#include "infoplane/report/canvas.h"
 #include "infoplane/report/plot.h"
 
 namespace infoplane::report::detail {
@@ -20,13 +21,15 @@ namespace infoplane::report::detail {
 /// A number as the scripts and data files write it: 7 significant digits, "NaN" if NaN.
 std::string num(double v);
 
-/// Accumulates a figure's script; text() wraps it in the per-format loop.
+/// Accumulates a figure's script; text() wraps it in the per-format loop. `canvas` collects
+/// what the helpers below place on the canvas.
 class Script {
  public:
   Script(std::string name, double width, double height) :
-      m_name(std::move(name)), m_width(width), m_height(height) {}
+      canvas{width, height, {}}, m_name(std::move(name)), m_width(width), m_height(height) {}
 
   std::ostringstream body;
+  CanvasLayout canvas;
 
   std::string text(const std::string& description) const;
 
@@ -41,8 +44,13 @@ void set_box(std::ostream& gp, const Box& box);
 /// Border, ticks and grid of every panel.
 void axes_style(std::ostream& gp);
 
-/// The figure's title centred at the top of a canvas of width x height points (label 1000).
-void title_line(std::ostream& gp, const std::string& title, double width, double height);
+/// The figure's title centred at the top of the canvas (label 1000).
+void title_line(std::ostream& gp, CanvasLayout& canvas, const std::string& title);
+
+/// Records the label `text` of the y axis of `panel`, which gnuplot draws rotated, centred
+/// on the panel, left of tick labels up to `n_chars` long (see ylabel_offset).
+void record_ylabel(CanvasLayout& canvas, const std::string& text, const Box& panel,
+                   std::size_t n_chars);
 
 /// The epoch colour bar's palette.
 void palette(std::ostream& gp);
@@ -74,13 +82,27 @@ struct EpochScale {
 /// The colour bar, `width_pt` wide, right of `panel` on a canvas `canvas_width` points wide.
 void colorbox(std::ostream& gp, const Box& panel, double width_pt, double canvas_width);
 
+/// The range an epoch axis over the drawn epochs [first, last] shows.
+struct EpochAxis {
+  double lo = 0, hi = 1;
+  bool log = false;
+  /// Where `epoch` lies on the axis, 0 at lo and 1 at hi.
+  double position(double epoch) const;
+};
+EpochAxis epoch_axis_range(const PlotOptions& options, double first, double last);
+
 /// With `prefit_epochs` in the drawn epochs [first, last] (random-label prefitting): a
 /// dashed line at the end of prefitting, labelled at its foot (arrow and label tag 1990).
-void prefit_marker(std::ostream& gp, int prefit_epochs, double first, double last);
+/// gnuplot draws it on every panel plotted until the next `unset arrow` and `unset label`;
+/// `panel` (on the epoch axis `axis`), if given, is the one whose label `canvas` records.
+void prefit_marker(std::ostream& gp, CanvasLayout& canvas, const Box* panel,
+                   const EpochAxis& axis, int prefit_epochs, double first, double last);
 
-/// The epoch (x) axis over the drawn epochs [first, last], with the prefitting marker.
-void epoch_axis(std::ostream& gp, const PlotOptions& options, double first, double last,
-                int target_ticks = 5, int prefit_epochs = 0);
+/// The epoch (x) axis over the drawn epochs [first, last], with the prefitting marker
+/// (recorded on `prefit_panel`, see prefit_marker).
+void epoch_axis(std::ostream& gp, CanvasLayout& canvas, const PlotOptions& options,
+                double first, double last, int target_ticks = 5, int prefit_epochs = 0,
+                const Box* prefit_panel = nullptr);
 
 /// One entry of a legend drawn by hand (gnuplot's own key cannot span several panels).
 struct LegendEntry {
@@ -91,7 +113,6 @@ struct LegendEntry {
 
 /// A one-row legend centred at the bottom of the canvas; uses label and object tags from
 /// 2000 on, which plain `unset label` / `unset object` / `unset arrow` remove.
-void legend_row(std::ostream& gp, const std::vector<LegendEntry>& entries, double width,
-                double height);
+void legend_row(std::ostream& gp, CanvasLayout& canvas, const std::vector<LegendEntry>& entries);
 
 }  // namespace infoplane::report::detail

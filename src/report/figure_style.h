@@ -16,6 +16,7 @@ constexpr double kTitleFont = 10.0;  // figure title
 constexpr double kPointSize = 0.42;  // plane markers, times the terminal's S
 constexpr double kLineOpacity = 0.2;
 constexpr std::size_t kMaxLines = 150;  // epochs whose layers are joined by a line
+constexpr double kCharWidth = 7.7;   // gnuplot's "character" unit at kFont (pngcairo, measured)
 
 /// Palette of the epoch colour bar: blue, yellow, orange, red (after the paper's figures).
 struct Stop {

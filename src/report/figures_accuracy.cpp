@@ -72,15 +72,18 @@ FigureText accuracy_figure(const RunInfo& info, const RunSelection& selection,
   grid.right = 28;
   Script script("accuracy", grid.width, grid.height);
   std::ostream& gp = script.body;
-  title_line(gp, title, grid.width, grid.height);
+  title_line(gp, script.canvas, title);
   axes_style(gp);
-  epoch_axis(gp, options, acc.epochs[drawn.front()], acc.epochs[drawn.back()], 4, info.prefit_epochs);
-  set_box(gp, grid.cell(0, 0));
+  const Box panel = grid.cell(0, 0);
+  epoch_axis(gp, script.canvas, options, acc.epochs[drawn.front()], acc.epochs[drawn.back()], 4,
+             info.prefit_epochs, &panel);
+  set_box(gp, panel);
   gp << fmt::format("set ylabel \"Accuracy\"\nset yrange [{}:1]\n", num(std::max(0.0, y_low)))
      << "set key bottom right samplen 1.5 opaque box lc rgb \"#cccccc\"\n"
      << "set style fill transparent solid 0.2 noborder\n"
      << accuracy_plot("accuracy.dat", "");
   FigureText f;
+  f.canvas = script.canvas;
   f.name = "accuracy";
   f.data = dat.str();
   f.script = script.text("training and test accuracy of " + run_description(info));
@@ -116,8 +119,8 @@ FigureText compare_accuracy_figure(std::span<const CompareAccuracyInput> panels,
   Script script("compare_accuracy", grid.width, grid.height);
   std::ostream& gp = script.body;
   axes_style(gp);
-  epoch_axis(gp, options, e_first, e_last, 4);
-  legend_row(gp, {{"Training", kTrainColor}, {"Test", kTestColor}}, grid.width, grid.height);
+  epoch_axis(gp, script.canvas, options, e_first, e_last, 4);
+  legend_row(gp, script.canvas, {{"Training", kTrainColor}, {"Test", kTestColor}});
   gp << fmt::format("set yrange [{}:1]\n", num(y_low))
      << "set style fill transparent solid 0.2 noborder\n";
   std::string caption = "Training and test accuracy side by side (shared axes): mean and 95% "
@@ -135,6 +138,7 @@ FigureText compare_accuracy_figure(std::span<const CompareAccuracyInput> panels,
   }
   caption.back() = '.';
   FigureText f;
+  f.canvas = script.canvas;
   f.name = "compare_accuracy";
   f.data = dat.str();
   f.script = script.text("accuracy of several runs side by side");

@@ -72,7 +72,7 @@ FigureText activations2d_figure(const RunInfo& info, const ActivationSnapshot& s
   grid.hgap = 48;
   Script script("activations2d", grid.width, grid.height);
   std::ostream& gp = script.body;
-  title_line(gp, title, grid.width, grid.height);
+  title_line(gp, script.canvas, title);
   axes_style(gp);
   gp << "colors = \"";
   for (std::uint32_t c = 0; c < n_classes; ++c) gp << (c ? " " : "") << kClassColors[c % kClassColors.size()];
@@ -95,12 +95,18 @@ FigureText activations2d_figure(const RunInfo& info, const ActivationSnapshot& s
     int tag = 2000;
     gp << fmt::format("set label {} \"{}\" at screen {:.4f},{:.4f} left front\n", tag++, lead,
                       x / grid.width, y);
+    script.canvas.items.push_back(
+        {CanvasItem::Kind::legend, lead, text_extent(lead, kFont, x, y * grid.height, "left")});
     x += text_width(lead, kFont) + spacing;
     for (std::uint32_t c = 0; c < n_classes; ++c) {
       gp << fmt::format("set label {} \"\" at screen {:.4f},{:.4f} point pt 7 ps 0.9*S lc rgb \"{}\" front\n",
                         tag, (x + marker / 2.0) / grid.width, y, kClassColors[c % kClassColors.size()])
          << fmt::format("set label {} \"{}\" at screen {:.4f},{:.4f} left front\n", tag + 1, c,
                         (x + marker + gap) / grid.width, y);
+      CanvasRect extent =
+          text_extent(std::to_string(c), kFont, x + marker + gap, y * grid.height, "left");
+      extent.left = x;
+      script.canvas.items.push_back({CanvasItem::Kind::legend, std::to_string(c), extent});
       tag += 2;
       x += widths[c] + spacing;
     }
@@ -133,6 +139,7 @@ FigureText activations2d_figure(const RunInfo& info, const ActivationSnapshot& s
     if (i == 0) gp << "unset label\n";  // the legend is drawn once
   }
   FigureText f;
+  f.canvas = script.canvas;
   f.name = "activations2d";
   f.data = dat.str();
   f.script = script.text(fmt::format("layer {} values of repetition {} of {}", snap.layer, snap.repetition,

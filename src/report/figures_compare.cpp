@@ -78,7 +78,7 @@ FigureText compare_figure(const RunInfo& info, const RunSelection& selection,
   grid.top = title.empty() ? 24 : 46;
   Script script("compare", grid.width, grid.height);
   std::ostream& gp = script.body;
-  title_line(gp, title, grid.width, grid.height);
+  title_line(gp, script.canvas, title);
   axes_style(gp);
   std::vector<std::string> colors;
   {
@@ -89,7 +89,7 @@ FigureText compare_figure(const RunInfo& info, const RunSelection& selection,
                         colors.back()});
     }
     legend.push_back({"bar at the top: compression detected", "#808080", true});
-    legend_row(gp, legend, grid.width, grid.height);
+    legend_row(gp, script.canvas, legend);
   }
   const char* names[2] = {"(X;T)", "(T;Y)"};
   std::string marked;
@@ -100,7 +100,7 @@ FigureText compare_figure(const RunInfo& info, const RunSelection& selection,
       const std::size_t ju = static_cast<std::size_t>(j);
       set_box(gp, grid.cell(row, j));
       if (row == 0 && j == 0)
-        epoch_axis(gp, options, e_first, e_last, 2);
+        epoch_axis(gp, script.canvas, options, e_first, e_last, 2);
       gp << (row == 1 ? "set xlabel \"Epoch\"\nset format x \"%g\"\n" : "unset xlabel\nset format x \"\"\n");
       gp << (row == 0 ? fmt::format("set title {} noenhanced font \",{:g}\"\n",
                                     gp_string(info.layer_label(layers[ju])), kFont)
@@ -111,8 +111,13 @@ FigureText compare_figure(const RunInfo& info, const RunSelection& selection,
       lo = std::max(0.0, lo - pad);
       hi += pad;
       if (row == 0) hi += (hi - lo) * headroom / (1.0 - headroom);
-      gp << fmt::format("set yrange [{}:{}]\nset ytics {}\n", num(lo), num(hi),
-                        num(tick_step(lo, hi, grid.panel_height(), false)))
+      const double step = tick_step(lo, hi, grid.panel_height(), false);
+      if (j == 0) {
+        std::size_t n_chars = 0;
+        for (const std::string& t : tick_labels(lo, hi, step)) n_chars = std::max(n_chars, t.size());
+        record_ylabel(script.canvas, fmt::format("I{} [bits]", names[row]), grid.cell(row, 0), n_chars);
+      }
+      gp << fmt::format("set yrange [{}:{}]\nset ytics {}\n", num(lo), num(hi), num(step))
          << (j == 0 ? fmt::format("set ylabel \"{{/:Italic I}}{} [bits]\"\n", names[row])
                     : std::string("unset ylabel\n"));
       // detected compression phases: a bar over their epochs at the top of the panel
@@ -143,6 +148,7 @@ FigureText compare_figure(const RunInfo& info, const RunSelection& selection,
   gp << "unset label\nunset object\n";
 
   FigureText f;
+  f.canvas = script.canvas;
   f.name = "compare";
   f.data = dat.str();
   f.script = script.text("estimators against " + ref.estimator + ", " + run_description(info));

@@ -21,10 +21,10 @@ using namespace detail;
 namespace {
 
 /// The legend of the layers' colours, as a row at the bottom of the canvas.
-void layer_legend(std::ostream& gp, const RunInfo& info, const MiSummary& mi, double width, double height) {
+void layer_legend(std::ostream& gp, CanvasLayout& canvas, const RunInfo& info, const MiSummary& mi) {
   std::vector<LegendEntry> legend;
   for (std::size_t l = 0; l < mi.layers.size(); ++l) legend.push_back({info.layer_label(mi.layers[l]), layer_color(l)});
-  legend_row(gp, legend, width, height);
+  legend_row(gp, canvas, legend);
 }
 
 /// Mean +- band lines per layer, for the MI and variance figures: writes one data set
@@ -82,10 +82,12 @@ FigureText mi_figure(const RunInfo& info, const RunSelection& selection, const M
   grid.top = title.empty() ? 22 : 38;
   Script script("mi", grid.width, grid.height);
   std::ostream& gp = script.body;
-  title_line(gp, title, grid.width, grid.height);
+  title_line(gp, script.canvas, title);
   axes_style(gp);
-  epoch_axis(gp, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()], 5, info.prefit_epochs);
-  layer_legend(gp, info, mi, grid.width, grid.height);
+  const Box first_panel = grid.cell(0, 0), second_panel = grid.cell(0, 1);
+  epoch_axis(gp, script.canvas, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()], 5,
+             info.prefit_epochs, &first_panel);
+  layer_legend(gp, script.canvas, info, mi);
   gp << "set style fill transparent solid 0.18 noborder\n"
      << "unset colorbox\n";
   const char* names[2] = {"(X;T)", "(T;Y)"};
@@ -101,7 +103,9 @@ FigureText mi_figure(const RunInfo& info, const RunSelection& selection, const M
                       num(tick_step(0.0, top, grid.panel_height(), false)));
     if (panel == 1) {
       gp << "unset label\nunset arrow\nunset object\n";
-      prefit_marker(gp, info.prefit_epochs, mi.epochs[drawn.front()], mi.epochs[drawn.back()]);
+      prefit_marker(gp, script.canvas, &second_panel,
+                    epoch_axis_range(options, mi.epochs[drawn.front()], mi.epochs[drawn.back()]),
+                    info.prefit_epochs, mi.epochs[drawn.front()], mi.epochs[drawn.back()]);
     }
     const int mean_col = panel == 0 ? 3 : 5;
     gp << "plot ";
@@ -126,12 +130,13 @@ FigureText mi_figure(const RunInfo& info, const RunSelection& selection, const M
     gp << fmt::format("set title {} noenhanced font \",{:g}\"\n",
                       gp_string(fmt::format("repetition {} (median deviation)", mi.median_repetition)),
                       kFont);
-    plane_panel(gp, "mi.dat", rep_set, right, grid.panel_width(), grid.panel_height(), 0.0,
+    plane_panel(gp, script.canvas, "mi.dat", rep_set, right, grid.panel_width(), grid.panel_height(), 0.0,
                 axis_top(info.h_x, p.max_x), 0.0, axis_top(info.h_y, p.max_y), p, true);
     gp << "unset title\n";
   }
 
   FigureText f;
+  f.canvas = script.canvas;
   f.name = "mi";
   f.data = dat.str();
   f.script = script.text("I(X;T) and I(T;Y) against epoch of " + run_description(info));
@@ -161,10 +166,12 @@ FigureText variance_figure(const RunInfo& info, const RunSelection& selection,
   grid.top = title.empty() ? 12 : 28;
   Script script("variance", grid.width, grid.height);
   std::ostream& gp = script.body;
-  title_line(gp, title, grid.width, grid.height);
+  title_line(gp, script.canvas, title);
   axes_style(gp);
-  epoch_axis(gp, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()], 5, info.prefit_epochs);
-  layer_legend(gp, info, mi, grid.width, grid.height);
+  const Box first_panel = grid.cell(0, 0);
+  epoch_axis(gp, script.canvas, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()], 5,
+             info.prefit_epochs, &first_panel);
+  layer_legend(gp, script.canvas, info, mi);
   const char* names[2] = {"(X;T)", "(T;Y)"};
   for (int panel = 0; panel < 2; ++panel) {
     set_box(gp, grid.cell(0, panel));
@@ -186,6 +193,7 @@ FigureText variance_figure(const RunInfo& info, const RunSelection& selection,
     gp << "\n";
   }
   FigureText f;
+  f.canvas = script.canvas;
   f.name = "variance";
   f.data = dat.str();
   f.script = script.text("spread between repetitions of " + run_description(info));

@@ -44,7 +44,7 @@ FigureText plane_figure(const RunInfo& info, const RunSelection& selection, cons
   grid.top = title.empty() ? 12 : 28;
   Script script("plane", grid.width, grid.height);
   std::ostream& gp = script.body;
-  title_line(gp, title, grid.width, grid.height);
+  title_line(gp, script.canvas, title);
   axes_style(gp);
   palette(gp);
   scale.write(gp);
@@ -57,17 +57,18 @@ FigureText plane_figure(const RunInfo& info, const RunSelection& selection, cons
   } else {
     colorbox(gp, main, 9, grid.width);
   }
-  plane_panel(gp, "plane.dat", set, main, grid.panel_width(), grid.panel_height(), 0.0, x_top,
+  plane_panel(gp, script.canvas, "plane.dat", set, main, grid.panel_width(), grid.panel_height(), 0.0, x_top,
               0.0, y_top, p, true);
   gp << "unset label 1000\n";
   if (zoom) {
     const Box right = grid.cell(0, 1);
     colorbox(gp, right, 9, grid.width);
-    plane_panel(gp, "plane.dat", set, right, grid.panel_width(), grid.panel_height(),
+    plane_panel(gp, script.canvas, "plane.dat", set, right, grid.panel_width(), grid.panel_height(),
                 zoom->x_min, zoom->x_max, zoom->y_min, zoom->y_max, p, false);
   }
 
   FigureText f;
+  f.canvas = script.canvas;
   f.name = "plane";
   f.data = dat.str();
   f.script = script.text("information plane of " + run_description(info));
@@ -134,7 +135,7 @@ FigureText compare_plane_figure(std::span<const ComparePlaneInput> panels,
     if (i == cols) gp << "unset colorbox\n";
     const ComparePlaneInput& in = panels[static_cast<std::size_t>(i)];
     gp << fmt::format("set title {} noenhanced font \",{:g}\"\n", gp_string(in.title), kFont);
-    plane_panel(gp, "compare_plane.dat", sets[static_cast<std::size_t>(i)], box,
+    plane_panel(gp, script.canvas, "compare_plane.dat", sets[static_cast<std::size_t>(i)], box,
                 grid.panel_width(), grid.panel_height(), 0.0, x_top, 0.0, y_top,
                 planes[static_cast<std::size_t>(i)], i % cols == 0);
     caption += fmt::format(" ({}) {}: {}, {}, {};", i + 1, in.title,
@@ -143,6 +144,7 @@ FigureText compare_plane_figure(std::span<const ComparePlaneInput> panels,
   }
   caption.back() = '.';
   FigureText f;
+  f.canvas = script.canvas;
   f.name = "compare_plane";
   f.data = dat.str();
   f.script = script.text("information planes of several runs side by side");

@@ -56,13 +56,14 @@ FigureText range_figure(const RunInfo& info, const RunSelection& selection,
   grid.hgap = 34;
   Script script("range", grid.width, grid.height);
   std::ostream& gp = script.body;
-  title_line(gp, title, grid.width, grid.height);
+  title_line(gp, script.canvas, title);
   axes_style(gp);
-  epoch_axis(gp, options, ranges.epochs[drawn.front()], ranges.epochs[drawn.back()], 4, info.prefit_epochs);
-  legend_row(gp,
+  const Box first_panel = grid.cell(0, 0);  // the prefitting marker is drawn on it alone
+  epoch_axis(gp, script.canvas, options, ranges.epochs[drawn.front()], ranges.epochs[drawn.back()],
+             4, info.prefit_epochs, &first_panel);
+  legend_row(gp, script.canvas,
              {{"mean minimum and maximum", "#404040", false},
-              {"smallest minimum to largest maximum", "#808080", true}},
-             grid.width, grid.height);
+              {"smallest minimum to largest maximum", "#808080", true}});
   gp << "set style fill transparent solid 0.15 noborder\n";
   if (!(y_hi >= y_lo)) y_lo = -1.0, y_hi = 1.0;                   // no values at all
   if (y_hi - y_lo < 1e-9) y_lo -= 0.5, y_hi += 0.5;                 // a constant range
@@ -92,6 +93,7 @@ FigureText range_figure(const RunInfo& info, const RunSelection& selection,
        << "unset label\nunset arrow\nunset object\n";
   }
   FigureText f;
+  f.canvas = script.canvas;
   f.name = "range";
   f.data = dat.str();
   f.script = script.text("activation range per layer of " + run_description(info));

@@ -12,17 +12,20 @@
 #include <vector>
 
 #include "infoplane/report/aggregate.h"
+#include "infoplane/report/canvas.h"
 #include "infoplane/report/plot.h"
 #include "infoplane/report/run_data.h"
 
 namespace infoplane::report {
 
-/// The text files of one figure: NAME.gp, NAME.dat and NAME.caption.txt.
+/// The text files of one figure: NAME.gp, NAME.dat and NAME.caption.txt, and what the
+/// script places on the canvas by hand (not written to a file; see canvas.h).
 struct FigureText {
   std::string name;
   std::string script;
   std::string data;
   std::string caption;
+  CanvasLayout canvas;
 };
 
 /// Positions (into `epochs`, ascending) of the epochs inside options.epochs, thinned to
