@@ -150,37 +150,69 @@ void epoch_axis(std::ostream& gp, CanvasLayout& canvas, const PlotOptions& optio
   prefit_marker(gp, canvas, prefit_panel, axis, prefit_epochs, first, last);
 }
 
+namespace {
+
+constexpr double kLegendSample = 16.0, kLegendGap = 4.0, kLegendSpacing = 14.0;
+constexpr double kLegendMargin = 8.0, kLegendRowStep = 14.0;
+
+double legend_entry_width(const LegendEntry& e) {
+  return kLegendSample + kLegendGap + text_width(e.text, kFont);
+}
+
+}  // namespace
+
+std::vector<std::vector<std::size_t>> legend_lines(const std::vector<LegendEntry>& entries,
+                                                   double width) {
+  std::vector<std::vector<std::size_t>> lines;
+  double used = 0.0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const double w = legend_entry_width(entries[i]);
+    if (lines.empty() || used + kLegendSpacing + w > width - 2.0 * kLegendMargin) {
+      lines.push_back({i});
+      used = w;
+    } else {
+      lines.back().push_back(i);
+      used += kLegendSpacing + w;
+    }
+  }
+  return lines;
+}
+
+double legend_room(const std::vector<LegendEntry>& entries, double width) {
+  const std::size_t rows = legend_lines(entries, width).size();
+  return rows > 1 ? kLegendRowStep * static_cast<double>(rows - 1) : 0.0;
+}
+
 void legend_row(std::ostream& gp, CanvasLayout& canvas, const std::vector<LegendEntry>& entries) {
   const double width = canvas.width, height = canvas.height;
-  const double sample = 16.0, gap = 4.0, spacing = 14.0;
-  double total = 0;
-  std::vector<double> widths;
-  for (const LegendEntry& e : entries) {
-    widths.push_back(sample + gap + text_width(e.text, kFont));
-    total += widths.back();
-  }
-  total += spacing * static_cast<double>(entries.empty() ? 0 : entries.size() - 1);
-  double x = (width - total) / 2.0;
-  const double y = 9.0 / height;
+  const std::vector<std::vector<std::size_t>> lines = legend_lines(entries, width);
   int tag = 2000;
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const LegendEntry& e = entries[i];
-    const double a = x / width, b = (x + sample) / width;
-    if (e.box)
-      gp << fmt::format("set object {} rectangle from screen {:.4f},{:.4f} to screen {:.4f},{:.4f} "
-                        "front fillstyle transparent solid 0.35 noborder fillcolor rgb \"{}\"\n",
-                        tag, a, y - 4.0 / height, b, y + 4.0 / height, e.color);
-    else
-      gp << fmt::format("set arrow {} from screen {:.4f},{:.4f} to screen {:.4f},{:.4f} nohead "
-                        "front lw 1.6 lc rgb \"{}\"\n",
-                        tag, a, y, b, y, e.color);
-    gp << fmt::format("set label {} {} at screen {:.4f},{:.4f} left front noenhanced\n", tag,
-                      gp_string(e.text), (x + sample + gap) / width, y);
-    CanvasRect extent = text_extent(e.text, kFont, x + sample + gap, y * height, "left");
-    extent.left = x;
-    canvas.items.push_back({CanvasItem::Kind::legend, e.text, extent});
-    ++tag;
-    x += widths[i] + spacing;
+  for (std::size_t row = 0; row < lines.size(); ++row) {
+    double total = 0;
+    for (const std::size_t i : lines[row]) total += legend_entry_width(entries[i]);
+    total += kLegendSpacing * static_cast<double>(lines[row].size() - 1);
+    double x = (width - total) / 2.0;
+    const double y = (9.0 + kLegendRowStep * static_cast<double>(lines.size() - 1 - row)) / height;
+    for (const std::size_t i : lines[row]) {
+      const LegendEntry& e = entries[i];
+      const double a = x / width, b = (x + kLegendSample) / width;
+      if (e.box)
+        gp << fmt::format("set object {} rectangle from screen {:.4f},{:.4f} to screen {:.4f},{:.4f} "
+                          "front fillstyle transparent solid 0.35 noborder fillcolor rgb \"{}\"\n",
+                          tag, a, y - 4.0 / height, b, y + 4.0 / height, e.color);
+      else
+        gp << fmt::format("set arrow {} from screen {:.4f},{:.4f} to screen {:.4f},{:.4f} nohead "
+                          "front lw 1.6 lc rgb \"{}\"\n",
+                          tag, a, y, b, y, e.color);
+      const double text_x = x + kLegendSample + kLegendGap;
+      gp << fmt::format("set label {} {} at screen {:.4f},{:.4f} left front noenhanced\n", tag,
+                        gp_string(e.text), text_x / width, y);
+      CanvasRect extent = text_extent(e.text, kFont, text_x, y * height, "left");
+      extent.left = x;
+      canvas.items.push_back({CanvasItem::Kind::legend, e.text, extent});
+      ++tag;
+      x += legend_entry_width(e) + kLegendSpacing;
+    }
   }
 }
 

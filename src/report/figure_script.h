@@ -111,8 +111,18 @@ struct LegendEntry {
   bool box = false;  // a filled box (a band) instead of a line
 };
 
-/// A one-row legend centred at the bottom of the canvas; uses label and object tags from
-/// 2000 on, which plain `unset label` / `unset object` / `unset arrow` remove.
+/// The rows of a legend on a canvas `width` points wide: positions into `entries`, in order,
+/// as many on a row as fit between margins of 8 points (at least one).
+std::vector<std::vector<std::size_t>> legend_lines(const std::vector<LegendEntry>& entries,
+                                                   double width);
+
+/// The room in points a legend needs above a one-row legend: a figure adds it to its
+/// canvas's height and bottom margin.
+double legend_room(const std::vector<LegendEntry>& entries, double width);
+
+/// A legend centred at the bottom of the canvas, one row (legend_lines) above the other,
+/// each row centred; uses label and object tags from 2000 on, which plain `unset label` /
+/// `unset object` / `unset arrow` remove.
 void legend_row(std::ostream& gp, CanvasLayout& canvas, const std::vector<LegendEntry>& entries);
 
 }  // namespace infoplane::report::detail

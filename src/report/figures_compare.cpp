@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "figure_labels.h"
 #include "figure_layout.h"
 #include "figure_script.h"
 #include "figure_style.h"
@@ -76,25 +77,57 @@ FigureText compare_figure(const RunInfo& info, const RunSelection& selection,
   grid.vgap = 44;
   grid.bottom = 70;
   grid.top = title.empty() ? 24 : 46;
+  std::vector<std::string> colors;
+  std::vector<LegendEntry> legend;
+  for (std::size_t k = 0; k < summaries.size(); ++k) {
+    colors.push_back(k == 0 ? std::string("#262626") : layer_color(k));
+    legend.push_back({k == 0 ? summaries[k].estimator + " (reference)" : summaries[k].estimator,
+                      colors.back()});
+  }
+  legend.push_back({"bar at the top: compression detected", "#808080", true});
+  // many estimators: the legend takes several rows below the panels
+  const double legend_extra = legend_room(legend, grid.width);
+  grid.height += legend_extra;
+  grid.bottom += legend_extra;
+
+  // room above the curves for one bar per estimator on the I(X;T) panels
+  const double bar_step = 0.035, headroom = 0.03 + bar_step * static_cast<double>(summaries.size());
+  struct Axis {
+    double lo, hi, step;
+  };
+  std::vector<Axis> axes;  // [row x column]
+  std::size_t first_chars[2] = {0, 0};  // longest tick label of the first column, by row,
+                                        // as gnuplot counts it
+  double other_width = 0.0;     // widest tick label of the other columns, points
+  for (int row = 0; row < 2; ++row)
+    for (int j = 0; j < cols; ++j) {
+      auto [lo, hi] = range[static_cast<std::size_t>(row) * layers.size() + static_cast<std::size_t>(j)];
+      if (!(lo <= hi)) lo = 0.0, hi = 1.0;
+      const double pad = std::max(0.06 * (hi - lo), 0.01);
+      lo = std::max(0.0, lo - pad);
+      hi += pad;
+      if (row == 0) hi += (hi - lo) * headroom / (1.0 - headroom);
+      const double step = tick_step(lo, hi, grid.panel_height(), false);
+      axes.push_back({lo, hi, step});
+      for (const std::string& t : tick_labels(lo, hi, step)) {
+        if (j == 0) first_chars[row] = std::max(first_chars[row], t.size());
+        else other_width = std::max(other_width, text_width(t, kFont));
+      }
+    }
+  // Wide tick labels (an axis spanning a few hundredths of a bit) push gnuplot's axis
+  // label to the left: keep it on the canvas, and the tick labels clear of the panel before.
+  const double ylabel_half = 0.5 * kFont * kCairoFontScale;
+  grid.left = std::max(grid.left, ylabel_offset(std::max(first_chars[0], first_chars[1])) +
+                                      ylabel_half + 3.0);
+  grid.hgap = std::max(grid.hgap, other_width + 16.0);
+
   Script script("compare", grid.width, grid.height);
   std::ostream& gp = script.body;
   title_line(gp, script.canvas, title);
   axes_style(gp);
-  std::vector<std::string> colors;
-  {
-    std::vector<LegendEntry> legend;
-    for (std::size_t k = 0; k < summaries.size(); ++k) {
-      colors.push_back(k == 0 ? std::string("#262626") : layer_color(k));
-      legend.push_back({k == 0 ? summaries[k].estimator + " (reference)" : summaries[k].estimator,
-                        colors.back()});
-    }
-    legend.push_back({"bar at the top: compression detected", "#808080", true});
-    legend_row(gp, script.canvas, legend);
-  }
+  legend_row(gp, script.canvas, legend);
   const char* names[2] = {"(X;T)", "(T;Y)"};
   std::string marked;
-  // room above the curves for one bar per estimator on the I(X;T) panels
-  const double bar_step = 0.035, headroom = 0.03 + bar_step * static_cast<double>(summaries.size());
   for (int row = 0; row < 2; ++row)
     for (int j = 0; j < cols; ++j) {
       const std::size_t ju = static_cast<std::size_t>(j);
@@ -105,19 +138,12 @@ FigureText compare_figure(const RunInfo& info, const RunSelection& selection,
       gp << (row == 0 ? fmt::format("set title {} noenhanced font \",{:g}\"\n",
                                     gp_string(info.layer_label(layers[ju])), kFont)
                       : std::string("unset title\n"));
-      auto [lo, hi] = range[static_cast<std::size_t>(row) * layers.size() + ju];
-      if (!(lo <= hi)) lo = 0.0, hi = 1.0;
-      const double pad = std::max(0.06 * (hi - lo), 0.01);
-      lo = std::max(0.0, lo - pad);
-      hi += pad;
-      if (row == 0) hi += (hi - lo) * headroom / (1.0 - headroom);
-      const double step = tick_step(lo, hi, grid.panel_height(), false);
-      if (j == 0) {
-        std::size_t n_chars = 0;
-        for (const std::string& t : tick_labels(lo, hi, step)) n_chars = std::max(n_chars, t.size());
-        record_ylabel(script.canvas, fmt::format("I{} [bits]", names[row]), grid.cell(row, 0), n_chars);
-      }
-      gp << fmt::format("set yrange [{}:{}]\nset ytics {}\n", num(lo), num(hi), num(step))
+      const Axis& axis = axes[static_cast<std::size_t>(row * cols + j)];
+      if (j == 0)
+        record_ylabel(script.canvas, fmt::format("I{} [bits]", names[row]), grid.cell(row, 0),
+                      first_chars[row]);
+      gp << fmt::format("set yrange [{}:{}]\nset ytics {}\n", num(axis.lo), num(axis.hi),
+                        num(axis.step))
          << (j == 0 ? fmt::format("set ylabel \"{{/:Italic I}}{} [bits]\"\n", names[row])
                     : std::string("unset ylabel\n"));
       // detected compression phases: a bar over their epochs at the top of the panel
@@ -144,8 +170,9 @@ FigureText compare_figure(const RunInfo& info, const RunSelection& selection,
            << fmt::format("'compare.dat' index {} using 1:{} with lines lw {} lc rgb \"{}\"",
                           k * layers.size() + ju, row == 0 ? 2 : 3, k == 0 ? 2.0 : 1.3, colors[k]);
       gp << "\nunset arrow\n";
+      // the title and the legend are drawn once, with the first panel
+      if (row == 0 && j == 0) gp << "unset label\nunset object\n";
     }
-  gp << "unset label\nunset object\n";
 
   FigureText f;
   f.canvas = script.canvas;

@@ -20,11 +20,11 @@ using namespace detail;
 
 namespace {
 
-/// The legend of the layers' colours, as a row at the bottom of the canvas.
-void layer_legend(std::ostream& gp, CanvasLayout& canvas, const RunInfo& info, const MiSummary& mi) {
+/// The legend of the layers' colours, drawn at the bottom of the canvas.
+std::vector<LegendEntry> layer_legend(const RunInfo& info, const MiSummary& mi) {
   std::vector<LegendEntry> legend;
   for (std::size_t l = 0; l < mi.layers.size(); ++l) legend.push_back({info.layer_label(mi.layers[l]), layer_color(l)});
-  legend_row(gp, canvas, legend);
+  return legend;
 }
 
 /// Mean +- band lines per layer, for the MI and variance figures: writes one data set
@@ -80,6 +80,10 @@ FigureText mi_figure(const RunInfo& info, const RunSelection& selection, const M
   grid.hgap = 78;
   grid.bottom = 70;
   grid.top = title.empty() ? 22 : 38;
+  const std::vector<LegendEntry> legend = layer_legend(info, mi);
+  const double legend_extra = legend_room(legend, grid.width);  // a legend of several rows
+  grid.height += legend_extra;
+  grid.bottom += legend_extra;
   Script script("mi", grid.width, grid.height);
   std::ostream& gp = script.body;
   title_line(gp, script.canvas, title);
@@ -87,7 +91,7 @@ FigureText mi_figure(const RunInfo& info, const RunSelection& selection, const M
   const Box first_panel = grid.cell(0, 0), second_panel = grid.cell(0, 1);
   epoch_axis(gp, script.canvas, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()], 5,
              info.prefit_epochs, &first_panel);
-  layer_legend(gp, script.canvas, info, mi);
+  legend_row(gp, script.canvas, legend);
   gp << "set style fill transparent solid 0.18 noborder\n"
      << "unset colorbox\n";
   const char* names[2] = {"(X;T)", "(T;Y)"};
@@ -164,6 +168,10 @@ FigureText variance_figure(const RunInfo& info, const RunSelection& selection,
   grid.bottom = 70;
   grid.hgap = 84;
   grid.top = title.empty() ? 12 : 28;
+  const std::vector<LegendEntry> legend = layer_legend(info, mi);
+  const double legend_extra = legend_room(legend, grid.width);  // a legend of several rows
+  grid.height += legend_extra;
+  grid.bottom += legend_extra;
   Script script("variance", grid.width, grid.height);
   std::ostream& gp = script.body;
   title_line(gp, script.canvas, title);
@@ -171,7 +179,7 @@ FigureText variance_figure(const RunInfo& info, const RunSelection& selection,
   const Box first_panel = grid.cell(0, 0);
   epoch_axis(gp, script.canvas, options, mi.epochs[drawn.front()], mi.epochs[drawn.back()], 5,
              info.prefit_epochs, &first_panel);
-  layer_legend(gp, script.canvas, info, mi);
+  legend_row(gp, script.canvas, legend);
   const char* names[2] = {"(X;T)", "(T;Y)"};
   for (int panel = 0; panel < 2; ++panel) {
     set_box(gp, grid.cell(0, panel));
