@@ -19,6 +19,8 @@
 #include "infoplane/experiment/store.h"
 #include "infoplane/experiment/suite.h"
 #include "infoplane/store/files.h"
+#include "infoplane/store/layout.h"
+#include "infoplane/store/manifest.h"
 #include "infoplane/report/gnuplot.h"
 #include "infoplane/report/paper_report.h"
 #include "infoplane/report/phases.h"
@@ -58,21 +60,21 @@ std::vector<const experiment::SuiteExperiment*> selection(const std::vector<std:
 /// What RUN_DIR holds for `config`: "complete" (a finished run of it), "partial" (an
 /// unfinished one), "other" (a run of another config) or "" (no run).
 std::string match_state(const fs::path& run_dir, const experiment::Config& config, std::string* difference = nullptr) {
-  const fs::path manifest_path = run_dir / "manifest.json";
-  if (!fs::exists(manifest_path)) return "";
-  std::ifstream in(manifest_path);
-  const nlohmann::json manifest = nlohmann::json::parse(in, nullptr, false);
-  if (!manifest.is_object() || !manifest.contains("config")) {
+  if (!fs::exists(run_dir / store::k_manifest_file)) return "";
+  store::Manifest manifest;
+  try {
+    manifest = store::read_manifest(run_dir);
+  } catch (const InputError&) {
     if (difference != nullptr) *difference = "not a run manifest";
     return "other";
   }
-  const std::string diff = experiment::json_difference(experiment::result_config(manifest["config"]),
+  const std::string diff = experiment::json_difference(experiment::result_config(manifest.config),
                                                        experiment::result_config(config.to_json()));
   if (!diff.empty()) {
     if (difference != nullptr) *difference = diff + ", run vs now";
     return "other";
   }
-  return manifest.value("status", "") == "complete" ? "complete" : "partial";
+  return manifest.status == store::k_status_complete ? "complete" : "partial";
 }
 
 std::string caption_of(const fs::path& image) {
@@ -198,7 +200,11 @@ void reproduce(const ReproduceOptions& options) {
       run.no_plot = true;
       experiment::Config threaded = config;
       if (options.threads > 0) threaded.experiment.threads = options.threads;
-      run_config(threaded, run);
+      const experiment::StudyResult result = run_config(threaded, run);
+      if (result.n_ok == 0) {
+        failures.push_back(fmt::format("{}: every repetition failed", e->name));
+        fmt::print(stderr, "infoplane: error: {}: every repetition failed (status 'failed')\n", e->name);
+      }
     } catch (const InputError& err) {
       failures.push_back(fmt::format("{}: {}", e->name, err.what()));
       fmt::print(stderr, "infoplane: error: {}: {}\n", e->name, err.what());

@@ -17,14 +17,9 @@
 #include "commands.h"
 #include "validators.h"
 #include "infoplane/common.h"
-#include "infoplane/data/dataset.h"
 #include "infoplane/experiment/config.h"
-#include "infoplane/experiment/memory.h"
-#include "infoplane/experiment/runner.h"
-#include "infoplane/experiment/schedule.h"
-#include "infoplane/experiment/store.h"
+#include "infoplane/experiment/session.h"
 #include "infoplane/report/plot.h"
-#include "infoplane/version.h"
 
 namespace infoplane::cli {
 
@@ -95,59 +90,10 @@ class ProgressReporter {
   std::mutex m_mutex;
 };
 
-/// Per-layer first / peak / final values of one repetition, for the closing summary.
-struct LayerTrace {
-  double first_xt = 0, peak_xt = 0, final_xt = 0, first_ty = 0, peak_ty = 0, final_ty = 0;
-};
-
-/// Traces of the first estimator of the config (normally "exact").
-std::vector<LayerTrace> trace(const experiment::RepetitionResult& r, std::size_t n_layers) {
-  constexpr std::uint16_t exact = 0;
-  std::vector<LayerTrace> t(n_layers);
-  std::vector<bool> seen(n_layers, false);
-  for (const experiment::MiRow& row : r.mi) {
-    if (row.estimator != exact) continue;
-    LayerTrace& lt = t[row.layer];
-    if (!seen[row.layer]) {
-      lt.first_xt = lt.peak_xt = row.i_xt;
-      lt.first_ty = lt.peak_ty = row.i_ty;
-      seen[row.layer] = true;
-    }
-    lt.peak_xt = std::max(lt.peak_xt, row.i_xt);
-    lt.peak_ty = std::max(lt.peak_ty, row.i_ty);
-    lt.final_xt = row.i_xt;
-    lt.final_ty = row.i_ty;
-  }
-  return t;
-}
-
 std::string layer_name(std::size_t l, std::size_t n_layers) {
   if (l == 0) return "X (input)";
   if (l + 1 == n_layers) return fmt::format("{} (output)", l);
   return fmt::format("{}", l);
-}
-
-std::string default_out(const experiment::Config& config) {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  return fmt::format("runs/{}-{:%Y%m%d-%H%M%S}", config.name, tm);
-}
-
-/// Parses "--shard I/N" (1 <= I <= N).
-std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
-  const std::size_t slash = text.find('/');
-  std::size_t i = 0, n = 0;
-  const auto number = [](std::string_view s, std::size_t& v) {
-    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string_view::npos) return false;
-    v = std::stoul(std::string(s));
-    return true;
-  };
-  if (slash == std::string::npos || !number(std::string_view(text).substr(0, slash), i) ||
-      !number(std::string_view(text).substr(slash + 1), n) || n == 0 || i == 0 || i > n) {
-    input_error("--shard: expected I/N with 1 <= I <= N (e.g. 2/8), got '{}'", text);
-  }
-  return {i, n};
 }
 
 /// The information plane of the finished run; a missing gnuplot only warns, since the
@@ -164,214 +110,55 @@ void draw_plane(const fs::path& run_dir) {
 
 }  // namespace
 
-fs::path run_config(const experiment::Config& config, const RunOptions& options) {
-  for (const std::string& warning : config.warnings) fmt::print(stderr, "infoplane: warning: {}\n", warning);
-  if (options.resume && options.out.empty()) {
-    input_error("--resume: name the run directory to continue with --out DIR");
-  }
-
-  // The repetitions of this process: all, or those of its shard (index % N == I - 1).
-  const std::size_t n_reps = config.experiment.repetitions;
-  std::vector<std::size_t> indices;
-  nlohmann::json shard_json;
-  if (!options.shard.empty()) {
-    const auto [shard, n_shards] = parse_shard(options.shard);
-    for (std::size_t i = shard - 1; i < n_reps; i += n_shards) indices.push_back(i);
-    if (indices.empty()) {
-      input_error("--shard {}: no repetition falls in this shard ({} repetitions, so at most {} shards)",
-                  options.shard, n_reps, n_reps);
-    }
-    shard_json = {{"index", shard}, {"count", n_shards}, {"rule", "repetition % count == index - 1"}};
-  } else {
-    for (std::size_t i = 0; i < n_reps; ++i) indices.push_back(i);
-  }
-
-  // Everything that can be wrong with the input is found before the run directory is made.
-  const data::Dataset dataset = experiment::load_dataset(config);
-  const nlohmann::json config_json = config.to_json();
-  const std::string labels_crc = experiment::labels_checksum(dataset.y);
-  const nn::NetworkSpec spec = config.network_spec(dataset.n_features(), dataset.n_classes, dataset.image_shape);
-  const nlohmann::json plane_layers = experiment::plane_layers_json(spec);
-  const std::size_t n_layers = plane_layers.size();
-  const std::vector<std::string> estimator_names = config.estimator_names();
-  experiment::check_memory(
-      config,
-      experiment::estimate_memory(config, spec, dataset.n_samples(),
-                                  experiment::resolve_threads(config.experiment.threads, indices.size())),
-      experiment::available_memory());
-  experiment::RunStore store(options.out.empty() ? fs::path(default_out(config)) : fs::path(options.out),
-                             options.resume ? experiment::StoreMode::resume : experiment::StoreMode::create);
-  if (!store.stale_lock_holder().empty()) {
-    fmt::print(stderr, "infoplane: note: took over the lock left by {}, which no longer runs\n",
-               store.stale_lock_holder());
-  }
-
-  nlohmann::json manifest;
-  std::vector<std::size_t> todo;
-  std::vector<nlohmann::json> metas(n_reps);
-  std::vector<experiment::RepetitionResult> summaries(n_reps);
-  std::vector<std::vector<LayerTrace>> traces(n_reps);
-  if (options.resume) {
-    try {
-      manifest = store.read_manifest();
-      const std::string where = (store.dir() / "manifest.json").string();
-      if (manifest.value("status", std::string()) == experiment::k_status_merging) {
-        input_error("{}: the directory holds an interrupted merge; run the same 'infoplane merge' command again "
-                    "to finish it",
-                    store.dir().string());
-      }
-      const std::string diff = experiment::json_difference(experiment::result_config(manifest.value("config", nlohmann::json())),
-                                                           experiment::result_config(config_json));
-      if (!diff.empty()) {
-        input_error("{}: the run's config differs from this one at {} (run vs now); resume with the same config "
-                    "file and options",
-                    where, diff);
-      }
-      const nlohmann::json recorded_shard = manifest.value("shard", nlohmann::json());
-      const auto key = [](const nlohmann::json& s, const char* name) {
-        return s.is_object() ? s.value(name, std::size_t{0}) : std::size_t{0};
-      };
-      if (key(recorded_shard, "index") != key(shard_json, "index") ||
-          key(recorded_shard, "count") != key(shard_json, "count")) {
-        const auto name = [&](const nlohmann::json& s) {
-          return s.is_object() ? fmt::format("--shard {}/{}", key(s, "index"), key(s, "count"))
-                               : std::string("no --shard");
-        };
-        input_error("{}: the run was started with {}, this one has {}", where, name(recorded_shard), name(shard_json));
-      }
-      const nlohmann::json checksums = manifest.value("checksums", nlohmann::json::object());
-      if (checksums.contains("labels") && checksums["labels"] != labels_crc) {
-        input_error("{}: the labels of the data set differ from the run's (checksum {} vs {})", where,
-                    checksums["labels"].get<std::string>(), labels_crc);
-      }
-      for (const std::size_t i : indices) {
-        const experiment::PartCheck part = experiment::check_part(store.dir(), i);
-        if (part.complete) {
-          metas[i] = part.meta;
-          summaries[i] = store.read_repetition(i, estimator_names);
-          traces[i] = trace(summaries[i], n_layers);
-          summaries[i].mi.clear();
-          summaries[i].ranges.clear();
-        } else {
-          if (!part.problem.empty()) {
-            fmt::print(stderr, "infoplane: repetition {} will run again: {}\n", i, part.problem);
-          }
-          todo.push_back(i);
-        }
-      }
-      manifest["status"] = "running";
-      if (!manifest["resumed"].is_array()) manifest["resumed"] = nlohmann::json::array();
-      manifest["resumed"].push_back(store::utc_now());
-      for (const char* key : {"finished", "wall_seconds"}) manifest.erase(key);
-      if (!manifest["checksums"].is_object()) manifest["checksums"] = nlohmann::json::object();
-      manifest["checksums"].erase("files");
-      fmt::print(stderr, "infoplane: resuming {}: {} of {} repetitions already finished\n", store.dir().string(),
-                 indices.size() - todo.size(), indices.size());
-    } catch (const nlohmann::json::exception& e) {
-      input_error("{}: unexpected content: {}", (store.dir() / "manifest.json").string(), e.what());
-    }
-  } else {
-    todo = indices;
-    const nlohmann::json& layers = plane_layers;
-    manifest = nlohmann::json{
-        {"infoplane_version", k_version},
-        {"git_commit", k_git_commit},
-        {"config_file", options.config},
-        {"config", config_json},
-        {"dataset", {{"name", dataset.name}, {"n_samples", dataset.n_samples()},
-                     {"n_features", dataset.n_features()}, {"n_train", dataset.train.size()},
-                     {"n_test", dataset.test.size()}, {"n_classes", dataset.n_classes},
-                     {"h_y", data::label_entropy_bits(dataset)}}},
-        {"layers", layers},
-        {"started", store::utc_now()},
-        {"status", "running"},
-        {"repetitions", nlohmann::json::array()},
-    };
-    if (!shard_json.is_null()) manifest["shard"] = shard_json;
-  }
-  const std::size_t threads = experiment::resolve_threads(config.experiment.threads, todo.size());
-  manifest["threads"] = threads;
-  manifest["checksums"]["algorithm"] = "crc32";
-  manifest["checksums"]["config"] = experiment::config_checksum(manifest["config"]);
-  manifest["checksums"]["labels"] = labels_crc;
-  store.write_manifest(manifest);
-
-  fmt::print(stderr, "infoplane: {} repetitions x {} epochs of '{}' on {} thread{} -> {}\n", todo.size(),
-             config.total_epochs(), config.name, threads, threads == 1 ? "" : "s",
-             store.dir().string());
-  ProgressReporter progress(std::max<std::size_t>(todo.size(), 1), config.total_epochs(), n_reps);
-  const auto start = Clock::now();
+experiment::StudyResult run_config(const experiment::Config& config, const RunOptions& options) {
+  experiment::StudyOptions study;
+  study.out = options.out;
+  study.resume = options.resume;
+  if (!options.shard.empty()) study.shard = experiment::parse_shard(options.shard);
+  study.config_file = options.config;
+  std::optional<ProgressReporter> progress;
+  experiment::StudyEvents events;
+  events.warning = [](const std::string& w) { fmt::print(stderr, "infoplane: warning: {}\n", w); };
+  events.note = [](const std::string& n) { fmt::print(stderr, "infoplane: {}\n", n); };
+  events.started = [&](std::size_t todo, std::size_t epochs, std::size_t threads, const fs::path& dir) {
+    fmt::print(stderr, "infoplane: {} repetition{} x {} epochs of '{}' on {} thread{} -> {}\n", todo,
+               todo == 1 ? "" : "s", epochs, config.name, threads, threads == 1 ? "" : "s", dir.string());
+    progress.emplace(std::max<std::size_t>(todo, 1), epochs, config.experiment.repetitions);
+  };
+  events.epoch = [&](std::size_t rep, std::size_t epoch) { progress->epoch_done(rep, epoch); };
+  events.repetition = [&](const experiment::RepetitionResult&) { progress->repetition_done(); };
+  const auto finish = [&] {
+    if (progress) progress->finish();
+  };
+  experiment::StudyResult result;
   try {
-    experiment::run_repetitions(
-        config, dataset, todo, threads, [&](std::size_t rep, std::size_t epoch) { progress.epoch_done(rep, epoch); },
-        [&](experiment::RepetitionResult&& r) {
-          store.write_activations(r, dataset.y);
-          std::vector<experiment::StoredActivations>().swap(r.activations);
-          store.write_repetition(r, estimator_names);
-          progress.repetition_done();
-          traces[r.index] = trace(r, n_layers);
-          metas[r.index] = experiment::RunStore::repetition_json(r);
-          // Keep only what the summary needs.
-          r.mi.clear();
-          r.ranges.clear();
-          if (!r.accuracy.empty()) r.accuracy.erase(r.accuracy.begin(), r.accuracy.end() - 1);
-          summaries[r.index] = std::move(r);
-        });
-    progress.finish();
-    manifest["checksums"]["files"] = store.merge(indices);
-  } catch (const InputError& e) {
-    progress.finish();
-    input_error("{} (finished repetitions are kept in {}; fix the cause and continue with --resume)", e.what(),
-                (store.dir() / "parts").string());
+    result = experiment::run_study(config, study, events);
+  } catch (...) {
+    finish();
+    throw;
   }
-  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  finish();
 
-  std::size_t n_ok = 0, n_restarts = 0;
-  manifest["repetitions"] = nlohmann::json::array();
-  for (const std::size_t i : indices) {
-    manifest["repetitions"].push_back(metas[i]);
-    n_ok += summaries[i].ok ? 1 : 0;
-    n_restarts += summaries[i].restarts;
+  fmt::print("Run directory: {}\n", result.dir.string());
+  fmt::print("{} of {} repetitions finished ({} restarts) in {:.1f} s on {} thread{}\n", result.n_ok,
+             result.n_repetitions, result.n_restarts, result.wall_seconds, result.threads,
+             result.threads == 1 ? "" : "s");
+  for (const experiment::Violation& v : result.verification.violations) {
+    fmt::print(stderr, "infoplane: verify: {}: {}\n", v.where, v.what);
   }
-  manifest["status"] = "complete";
-  manifest["wall_seconds"] = wall;
-  manifest["finished"] = store::utc_now();
-  store.write_manifest(manifest);
-
-  // Summary: means over the repetitions that finished.
-  fmt::print("Run directory: {}\n", store.dir().string());
-  fmt::print("{} of {} repetitions finished ({} restarts) in {:.1f} s on {} thread{}\n", n_ok, indices.size(),
-             n_restarts, wall, threads, threads == 1 ? "" : "s");
-  if (n_ok == 0) return store.dir();
+  if (result.n_ok == 0) return result;
+  const std::size_t n_layers = result.layers.size();
   fmt::print("Exact information per layer in bits, mean over repetitions (first epoch -> peak -> final):\n");
   fmt::print("  {:<12} {:>26}   {:>26}\n", "layer", "I(X;T)", "I(T;Y)");
   for (std::size_t l = 0; l < n_layers; ++l) {
-    LayerTrace mean;
-    for (const std::size_t i : indices) {
-      if (!summaries[i].ok) continue;
-      const LayerTrace& t = traces[i][l];
-      mean.first_xt += t.first_xt;
-      mean.peak_xt += t.peak_xt;
-      mean.final_xt += t.final_xt;
-      mean.first_ty += t.first_ty;
-      mean.peak_ty += t.peak_ty;
-      mean.final_ty += t.final_ty;
-    }
-    const double k = static_cast<double>(n_ok);
-    fmt::print("  {:<12} {:7.3f} -> {:7.3f} -> {:7.3f}   {:7.4f} -> {:7.4f} -> {:7.4f}\n",
-               layer_name(l, n_layers), mean.first_xt / k, mean.peak_xt / k, mean.final_xt / k,
-               mean.first_ty / k, mean.peak_ty / k, mean.final_ty / k);
+    const experiment::LayerTrace& mean = result.layers[l];
+    fmt::print("  {:<12} {:7.3f} -> {:7.3f} -> {:7.3f}   {:7.4f} -> {:7.4f} -> {:7.4f}\n", layer_name(l, n_layers),
+               mean.first_xt, mean.peak_xt, mean.final_xt, mean.first_ty, mean.peak_ty, mean.final_ty);
   }
-  double train = 0, test = 0;
-  for (const std::size_t i : indices) {
-    if (!summaries[i].ok) continue;
-    train += metas[i].value("final_train_accuracy", 0.0);
-    test += metas[i].value("final_test_accuracy", 0.0);
-  }
-  fmt::print("Final accuracy, mean: train {:.4f}, test {:.4f}\n", train / static_cast<double>(n_ok),
-             test / static_cast<double>(n_ok));
-  if (!options.no_plot) draw_plane(store.dir());
-  return store.dir();
+  fmt::print("Final accuracy, mean: train {:.4f}, test {:.4f}\n", result.final_train_accuracy,
+             result.final_test_accuracy);
+  if (!options.no_plot) draw_plane(result.dir);
+  return result;
 }
 
 namespace {
@@ -384,7 +171,16 @@ void run(const RunOptions& options) {
   if (options.mi_every) config.experiment.mi_every = *options.mi_every;
   if (options.seed) config.experiment.seed = *options.seed;
   experiment::validate(config);
-  run_config(config, options);
+  const experiment::StudyResult result = run_config(config, options);
+  if (result.n_ok == 0 || !result.verification.ok()) {
+    fmt::print(stderr, "infoplane: error: {}\n",
+               result.n_ok == 0 ? fmt::format("every repetition failed (status 'failed'); see the manifest's "
+                                              "repetitions[].message in {}", result.dir.string())
+                                : fmt::format("{} failed verification ({} violations)", result.dir.string(),
+                                              result.verification.violations.size()));
+    std::fflush(stdout);
+    std::exit(1);
+  }
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "infoplane/experiment/config.h"
+#include "infoplane/experiment/session.h"
 
 namespace infoplane::cli {
 
@@ -25,9 +26,10 @@ struct RunOptions {
 };
 
 /// Runs (options.resume: continues) the experiment `config` (loaded from options.config,
-/// overrides applied and validated) into its run directory, prints the per-layer summary
-/// and, unless options.no_plot, draws the plane. Returns the run directory.
-std::filesystem::path run_config(const experiment::Config& config, const RunOptions& options);
+/// overrides applied and validated) into its run directory through experiment::run_study,
+/// shows its progress, prints the per-layer summary and, unless options.no_plot, draws the
+/// plane. Returns the study's result.
+experiment::StudyResult run_config(const experiment::Config& config, const RunOptions& options);
 
 void add_run_command(CLI::App& app);
 void add_mi_command(CLI::App& app);

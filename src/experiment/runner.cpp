@@ -233,10 +233,12 @@ RepetitionResult run_repetition(const Config& config, const data::Dataset& datas
     }
     result.restart_reasons.push_back(outcome.reason);
   }
-  result.restarts = result.restart_reasons.size();
+  // Every attempt that did not complete gave a reason; the attempts after the first are
+  // the restarts, so a repetition that gave up has one reason more than restarts.
+  result.restarts = result.restart_reasons.size() - (result.ok ? 0 : 1);
   if (!result.ok) {
-    result.message = fmt::format("gave up after {} restarts; last: {}", result.restarts,
-                                 result.restart_reasons.back());
+    result.message = fmt::format("gave up after {} attempts ({} restarts); last: {}", result.restart_reasons.size(),
+                                 result.restarts, result.restart_reasons.back());
     result.accuracy.clear();
     result.mi.clear();
     result.ranges.clear();

@@ -1,6 +1,7 @@
 /// @brief Run directory writer: atomic files, part files per repetition, checksums, merge,
 /// manifest, and reading parts back for a resumed run.
 #include "infoplane/experiment/store.h"
+#include "infoplane/store/layout.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -42,10 +43,6 @@ std::vector<std::string_view> lines_of(std::string_view content) {
 }
 
 }  // namespace
-
-nlohmann::json file_checksum(std::string_view content) {
-  return {{"crc32", store::crc32_hex(content)}, {"bytes", content.size()}};
-}
 
 std::string config_checksum(const nlohmann::json& config) { return store::crc32_hex(config.dump()); }
 
@@ -91,12 +88,13 @@ PartCheck check_part(const fs::path& run_dir, std::size_t index) {
     if (meta.contains("files")) {
       for (const std::string_view suffix : store::k_part_suffixes) {
         const fs::path file = store::part_path(run_dir, index, suffix);
-        const nlohmann::json& expected = meta["files"].at(std::string(suffix));
+        const nlohmann::json& recorded = meta["files"].at(std::string(suffix));
+        const store::FileChecksum expected{recorded.at("crc32").get<std::string>(), recorded.at("bytes").get<std::size_t>()};
         if (!fs::exists(file, ec)) {
           check.problem = fmt::format("{}: missing", file.string());
           return check;
         }
-        if (file_checksum(store::read_file(file)) != expected) {
+        if (store::file_checksum(store::read_file(file)) != expected) {
           check.problem = fmt::format("{}: checksum mismatch", file.string());
           return check;
         }
@@ -110,26 +108,12 @@ PartCheck check_part(const fs::path& run_dir, std::size_t index) {
         }
       }
     }
-    check.meta = std::move(meta);
+    check.meta = store::repetition_from_json(meta, marker.string());
     check.complete = true;
   } catch (const std::exception& e) {
     check.problem = fmt::format("{}: unreadable: {}", marker.string(), e.what());
   }
   return check;
-}
-
-nlohmann::json read_manifest(const fs::path& run_dir) {
-  const fs::path path = run_dir / "manifest.json";
-  std::error_code ec;
-  if (!fs::exists(path, ec)) input_error("{}: not a run directory (no manifest.json)", run_dir.string());
-  nlohmann::json manifest;
-  try {
-    manifest = nlohmann::json::parse(store::read_file(path));
-  } catch (const nlohmann::json::exception& e) {
-    input_error("{}: not valid JSON: {}", path.string(), e.what());
-  }
-  if (!manifest.is_object()) input_error("{}: expected a JSON object", path.string());
-  return manifest;
 }
 
 std::vector<fs::path> stray_temporary_files(const fs::path& run_dir) {
@@ -157,7 +141,7 @@ RunStore::RunStore(fs::path dir, StoreMode mode) : m_dir(std::move(dir)) {
       input_error("{}: no run to resume: the directory does not exist; start the run without --resume",
                   m_dir.string());
     }
-    if (!fs::exists(m_dir / "manifest.json", ec)) {
+    if (!fs::exists(m_dir / store::k_manifest_file, ec)) {
       input_error("{}: no run to resume: not a run directory (no manifest.json); start the run without --resume",
                   m_dir.string());
     }
@@ -168,10 +152,10 @@ RunStore::RunStore(fs::path dir, StoreMode mode) : m_dir(std::move(dir)) {
     m_lock = std::make_unique<RunLock>(m_dir);
     // An empty parts/ without a manifest is what a process killed right at its start leaves.
     const bool parts_used = fs::is_directory(m_dir / "parts", ec) && !fs::is_empty(m_dir / "parts", ec);
-    const bool has_manifest = fs::exists(m_dir / "manifest.json", ec);
+    const bool has_manifest = fs::exists(m_dir / store::k_manifest_file, ec);
     const auto interrupted_merge = [&] {
       try {
-        return experiment::read_manifest(m_dir).value("status", std::string()) == k_status_merging;
+        return store::read_manifest(m_dir).status == store::k_status_merging;
       } catch (const InputError&) {
         return false;
       }
@@ -205,11 +189,11 @@ void RunStore::write_repetition(const RepetitionResult& r,
   }
   for (const RangeRow& row : r.ranges) store::append_range_row(ranges, {r.index, row.epoch, row.layer, row.min, row.max});
   const std::string_view contents[] = {mi, accuracy, ranges};
-  nlohmann::json meta = repetition_json(r);
+  nlohmann::json meta = store::to_json(repetition_record(r));
   meta["files"] = nlohmann::json::object();
   for (std::size_t k = 0; k < std::size(store::k_part_suffixes); ++k) {
     store::write_file_atomic(store::part_path(m_dir, r.index, store::k_part_suffixes[k]), contents[k]);
-    meta["files"][std::string(store::k_part_suffixes[k])] = file_checksum(contents[k]);
+    meta["files"][std::string(store::k_part_suffixes[k])] = store::to_json(store::file_checksum(contents[k]));
   }
   // Written last: its presence marks the repetition as complete.
   store::write_file_atomic(store::part_path(m_dir, r.index, "json"), meta.dump(2) + "\n");
@@ -256,18 +240,14 @@ RepetitionResult RunStore::read_repetition(std::size_t index,
                 check.problem.empty() ? "" : ": ", check.problem);
   }
   RepetitionResult r;
-  const nlohmann::json& meta = check.meta;
-  try {
-    r.index = meta.at("index").get<std::size_t>();
-    r.seed = meta.at("seed").get<std::uint64_t>();
-    r.restarts = meta.value("restarts", std::size_t{0});
-    r.restart_reasons = meta.value("restart_reasons", std::vector<std::string>{});
-    r.ok = meta.value("status", std::string("failed")) == "ok";
-    r.message = meta.value("message", std::string());
-    r.wall_seconds = meta.value("wall_seconds", 0.0);
-  } catch (const nlohmann::json::exception& e) {
-    input_error("{}: {}", store::part_path(m_dir, index, "json").string(), e.what());
-  }
+  const store::ManifestRepetition& meta = check.meta;
+  r.index = meta.index;
+  r.seed = meta.seed;
+  r.restarts = meta.restarts;
+  r.restart_reasons = meta.restart_reasons;
+  r.ok = meta.ok();
+  r.message = meta.message;
+  r.wall_seconds = meta.wall_seconds;
   const auto bad = [&](std::string_view suffix, std::size_t line_no) {
     input_error("{} line {}: malformed row", store::part_path(m_dir, index, suffix).string(), line_no);
   };
@@ -318,13 +298,13 @@ void RunStore::copy_repetition(const fs::path& from_dir, std::size_t index) cons
   store::write_file_atomic(store::part_path(m_dir, index, "json"), store::read_file(store::part_path(from_dir, index, "json")));
 }
 
-nlohmann::json RunStore::merge(const std::vector<std::size_t>& indices) const {
+std::map<std::string, store::FileChecksum> RunStore::merge(const std::vector<std::size_t>& indices) const {
   struct Target {
     std::string_view name;
     std::string_view suffix;
     std::string_view header;
   };
-  nlohmann::json checksums = nlohmann::json::object();
+  std::map<std::string, store::FileChecksum> checksums;
   for (const Target& t : {Target{"mi.csv", "mi.csv", store::k_mi_header},
                           Target{"accuracy.csv", "accuracy.csv", store::k_accuracy_header},
                           Target{"activation_range.csv", "range.csv", store::k_range_header}}) {
@@ -332,30 +312,25 @@ nlohmann::json RunStore::merge(const std::vector<std::size_t>& indices) const {
     content += '\n';
     for (const std::size_t index : indices) content += store::read_file(store::part_path(m_dir, index, t.suffix));
     store::write_file_atomic(m_dir / t.name, content);
-    checksums[std::string(t.name)] = file_checksum(content);
+    checksums[std::string(t.name)] = store::file_checksum(content);
   }
   return checksums;
 }
 
-void RunStore::write_manifest(const nlohmann::json& manifest) const {
-  store::write_file_atomic(m_dir / "manifest.json", manifest.dump(2) + "\n");
-}
-
-nlohmann::json RunStore::read_manifest() const { return experiment::read_manifest(m_dir); }
-
-nlohmann::json RunStore::repetition_json(const RepetitionResult& r) {
-  nlohmann::json j{{"index", r.index},
-                   {"seed", r.seed},
-                   {"restarts", r.restarts},
-                   {"restart_reasons", r.restart_reasons},
-                   {"status", r.ok ? "ok" : "failed"},
-                   {"wall_seconds", r.wall_seconds}};
-  if (!r.ok) j["message"] = r.message;
+store::ManifestRepetition repetition_record(const RepetitionResult& r) {
+  store::ManifestRepetition record;
+  record.index = r.index;
+  record.seed = r.seed;
+  record.restarts = r.restarts;
+  record.restart_reasons = r.restart_reasons;
+  record.status = r.ok ? "ok" : "failed";
+  record.message = r.message;
+  record.wall_seconds = r.wall_seconds;
   if (!r.accuracy.empty()) {
-    j["final_train_accuracy"] = r.accuracy.back().train_accuracy;
-    j["final_test_accuracy"] = r.accuracy.back().test_accuracy;
+    record.final_train_accuracy = r.accuracy.back().train_accuracy;
+    record.final_test_accuracy = r.accuracy.back().test_accuracy;
   }
-  return j;
+  return record;
 }
 
 }  // namespace infoplane::experiment

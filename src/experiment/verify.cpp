@@ -1,5 +1,6 @@
 /// @brief `verify_run`: checksums of a run directory and the invariants of exact MI.
 #include "infoplane/experiment/verify.h"
+#include "infoplane/store/layout.h"
 #include "infoplane/store/files.h"
 
 #include <charconv>
@@ -63,37 +64,13 @@ struct ExactPoint {
   std::size_t line = 0;
 };
 
-/// j[key] as T, or `fallback` when j is not an object, lacks the key or holds another type.
-template <typename T>
-T field(const nlohmann::json& j, const char* key, T fallback) {
-  if (!j.is_object()) return fallback;
-  const auto it = j.find(key);
-  if (it == j.end()) return fallback;
-  if constexpr (std::is_same_v<T, std::string>) {
-    return it->is_string() ? it->template get<std::string>() : fallback;
-  } else if constexpr (std::is_same_v<T, nlohmann::json>) {
-    return *it;
-  } else {
-    return it->is_number() ? it->template get<T>() : fallback;
-  }
-}
-
-/// j[key] as the manifest records it (a string without its quotes, other values as JSON),
-/// or "?" when j is not an object or lacks the key.
-std::string recorded(const nlohmann::json& j, const char* key) {
-  if (!j.is_object()) return "?";
-  const auto it = j.find(key);
-  if (it == j.end()) return "?";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
 }  // namespace
 
 VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
   std::error_code ec;
   if (!fs::exists(run_dir, ec)) input_error("{}: no such directory", run_dir.string());
   if (!fs::is_directory(run_dir, ec)) input_error("{}: not a directory, expected a run directory", run_dir.string());
-  if (!fs::exists(run_dir / "manifest.json", ec)) {
+  if (!fs::exists(run_dir / store::k_manifest_file, ec)) {
     input_error("{}: not a run directory (no manifest.json)", run_dir.string());
   }
   VerifyReport report;
@@ -105,9 +82,9 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
               "stray temporary file of a killed writer; 'infoplane run ... --resume' or a rerun of the "
               "same merge removes it");
   }
-  nlohmann::json manifest;
+  store::Manifest manifest;
   try {
-    manifest = read_manifest(run_dir);
+    manifest = store::read_manifest(run_dir);
   } catch (const InputError& e) {
     // A damaged manifest fails verification like a damaged CSV; nothing else can be checked.
     violation("manifest.json", fmt::format("cannot be read ({}); the run's record is damaged", e.what()));
@@ -115,43 +92,46 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
   }
 
   // --- manifest: status, checksums -------------------------------------------------------
-  const std::string status = field(manifest, "status", std::string("(none)"));
-  if (status == k_status_merging) {
+  const std::string& status = manifest.status;
+  const bool complete = status == store::k_status_complete;
+  if (status == store::k_status_merging) {
     violation("manifest.json", "status is 'merging', expected 'complete': the merge did not finish; run the "
                                "same 'infoplane merge' command again");
-  } else if (status != "complete") {
+  } else if (status == store::k_status_failed) {
+    violation("manifest.json", "status is 'failed', expected 'complete': every repetition failed (see "
+                               "repetitions[].message)");
+  } else if (!complete) {
     violation("manifest.json", fmt::format("status is '{}', expected 'complete': the run did not finish; "
                                            "continue it with 'infoplane run ... --resume'", status));
   }
-  const nlohmann::json checksums = field(manifest, "checksums", nlohmann::json());
-  if (!checksums.is_object()) {
+  const store::ManifestChecksums& checksums = manifest.checksums;
+  if (!checksums.recorded) {
     report.notes.push_back("manifest.json records no checksums (written by an older infoplane): only the rows are checked");
   } else {
-    if (checksums.contains("config")) {
-      const std::string actual = config_checksum(field(manifest, "config", nlohmann::json()));
-      if (checksums["config"] != actual) {
-        violation("manifest.json", fmt::format("config checksum {} does not match the recorded {}: the config "
-                                               "record was changed", actual, checksums["config"].dump()));
+    if (!checksums.config.empty()) {
+      const std::string actual = config_checksum(manifest.config);
+      if (checksums.config != actual) {
+        violation("manifest.json", fmt::format("config checksum {} does not match the recorded \"{}\": the config "
+                                               "record was changed", actual, checksums.config));
       }
     }
-    const nlohmann::json files = field(checksums, "files", nlohmann::json::object());
     for (const std::string_view name : store::k_result_files) {
-      const std::string key(name);
-      if (!files.contains(key)) {
-        if (status == "complete") violation("manifest.json", fmt::format("no checksum recorded for {}", name));
+      const auto recorded = checksums.files.find(std::string(name));
+      if (recorded == checksums.files.end()) {
+        if (complete) violation("manifest.json", fmt::format("no checksum recorded for {}", name));
         continue;
       }
       const fs::path path = run_dir / name;
       if (!fs::exists(path, ec)) {
-        violation(key, "missing");
+        violation(std::string(name), "missing");
         continue;
       }
       ++report.n_files;
-      const nlohmann::json actual = file_checksum(store::read_file(path));
-      if (actual != files[key]) {
-        violation(key, fmt::format("checksum mismatch: crc32 {} and {} bytes, manifest records crc32 {} and {} bytes",
-                                   actual["crc32"].get<std::string>(), actual["bytes"].get<std::size_t>(),
-                                   recorded(files[key], "crc32"), recorded(files[key], "bytes")));
+      const store::FileChecksum actual = store::file_checksum(store::read_file(path));
+      if (actual != recorded->second) {
+        violation(std::string(name),
+                  fmt::format("checksum mismatch: crc32 {} and {} bytes, manifest records crc32 {} and {} bytes",
+                              actual.crc32, actual.bytes, recorded->second.crc32, recorded->second.bytes));
       }
     }
   }
@@ -159,35 +139,28 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
   // --- repetitions and their parts ---------------------------------------------------------
   std::set<std::size_t> listed;
   std::set<std::size_t> listed_ok;
-  const nlohmann::json repetitions = field(manifest, "repetitions", nlohmann::json::array());
-  for (const nlohmann::json& r : repetitions) {
-    if (!r.is_object() || !r.contains("index") || !r["index"].is_number_unsigned()) {
-      violation("manifest.json", fmt::format("repetition record without an index: {}", r.dump()));
-      continue;
-    }
-    const std::size_t index = r["index"].get<std::size_t>();
-    if (!listed.insert(index).second) violation("manifest.json", fmt::format("repetition {} is listed twice", index));
-    if (field(r, "status", std::string()) == "ok") listed_ok.insert(index);
-    if (fs::exists(store::part_path(run_dir, index, "json"), ec)) {
-      const PartCheck part = check_part(run_dir, index);
+  for (const store::ManifestRepetition& r : manifest.repetitions) {
+    if (!listed.insert(r.index).second) violation("manifest.json", fmt::format("repetition {} is listed twice", r.index));
+    if (r.ok()) listed_ok.insert(r.index);
+    if (fs::exists(store::part_path(run_dir, r.index, "json"), ec)) {
+      const PartCheck part = check_part(run_dir, r.index);
       if (!part.problem.empty()) {
-        violation(fs::relative(store::part_path(run_dir, index, "json"), run_dir, ec).string(), part.problem);
+        violation(fs::relative(store::part_path(run_dir, r.index, "json"), run_dir, ec).string(), part.problem);
       } else {
         report.n_files += std::size(store::k_part_suffixes);
       }
     }
   }
 
-  const nlohmann::json dataset = field(manifest, "dataset", nlohmann::json::object());
-  const double n_samples = field(dataset, "n_samples", 0.0);
+  const double n_samples = static_cast<double>(manifest.dataset.n_samples);
   const double h_x = n_samples > 0 ? std::log2(n_samples) : std::numeric_limits<double>::quiet_NaN();
-  const double h_y = field(dataset, "h_y", std::numeric_limits<double>::quiet_NaN());
+  const double h_y = manifest.dataset.h_y;
   if (!std::isfinite(h_x) || !std::isfinite(h_y)) {
     report.notes.push_back("manifest.json: dataset.n_samples or dataset.h_y missing: the bounds log2 N and H(Y) are not checked");
   }
 
   // --- mi.csv ------------------------------------------------------------------------------
-  const fs::path mi_path = run_dir / "mi.csv";
+  const fs::path mi_path = run_dir / store::k_mi_file;
   if (fs::exists(mi_path, ec)) {
     std::map<std::string, std::uint16_t> estimator_ids;
     std::vector<std::string> estimator_names;
@@ -266,12 +239,12 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
         violation("mi.csv", fmt::format("repetition {} is listed as ok in manifest.json but has no exact rows", r));
       }
     }
-  } else if (status == "complete") {
+  } else if (complete) {
     violation("mi.csv", "missing");
   }
 
   // --- accuracy.csv ------------------------------------------------------------------------
-  const fs::path accuracy_path = run_dir / "accuracy.csv";
+  const fs::path accuracy_path = run_dir / store::k_accuracy_file;
   if (fs::exists(accuracy_path, ec)) {
     std::set<std::pair<std::size_t, std::size_t>> seen;
     const std::string content = store::read_file(accuracy_path);
@@ -299,12 +272,12 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
                                      row->epoch, row->train_loss));
       }
     });
-  } else if (status == "complete") {
+  } else if (complete) {
     violation("accuracy.csv", "missing");
   }
 
   // --- activation_range.csv ----------------------------------------------------------------
-  const fs::path range_path = run_dir / "activation_range.csv";
+  const fs::path range_path = run_dir / store::k_range_file;
   if (fs::exists(range_path, ec)) {
     const std::string content = store::read_file(range_path);
     for_each_row(range_path, store::k_range_header, content, report, [&](std::size_t line_no, std::string_view line) {
@@ -319,7 +292,7 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
                                      row->repetition, row->epoch, row->layer, row->min, row->max));
       }
     });
-  } else if (status == "complete") {
+  } else if (complete) {
     violation("activation_range.csv", "missing");
   }
   return report;

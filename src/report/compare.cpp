@@ -1,5 +1,6 @@
 /// @brief How far each classic estimator of a run is from the exact MI, per layer.
 #include "infoplane/report/compare.h"
+#include "infoplane/store/layout.h"
 #include "infoplane/store/files.h"
 
 #include <algorithm>
@@ -171,7 +172,7 @@ CompareReport compare_run(const std::filesystem::path& run_dir, const CompareOpt
   if (run.mi.size() < 2)
     input_error("compare: {}: the run has only the estimator '{}'; expected at least one other "
                 "estimator in mi.csv (set [experiment] estimators in the config)",
-                (run_dir / "mi.csv").string(), ref.estimator);
+                (run_dir / store::k_mi_file).string(), ref.estimator);
   CompareReport report;
   CompareOptions resolved = options;
   resolved.reference = ref.estimator;

@@ -1,5 +1,6 @@
 /// @brief Fitting and compression phases of each layer, with a bootstrap over repetitions.
 #include "infoplane/report/phases.h"
+#include "infoplane/store/layout.h"
 #include "infoplane/store/files.h"
 
 #include <algorithm>
@@ -304,9 +305,9 @@ RunMi read_run_mi(const std::filesystem::path& run_dir, double min_train_accurac
   run.mi = read_mi(run_dir);
   if (run.mi.empty())
     input_error("{}: {}: mi.csv has no rows; expected the MI of at least one epoch", command,
-                (run_dir / "mi.csv").string());
+                (run_dir / store::k_mi_file).string());
   std::optional<AccuracySeries> accuracy;
-  if (std::filesystem::exists(run_dir / "accuracy.csv")) accuracy = read_accuracy(run_dir);
+  if (std::filesystem::exists(run_dir / store::k_accuracy_file)) accuracy = read_accuracy(run_dir);
   std::set<int> present;
   for (const MiSeries& s : run.mi) present.insert(s.repetitions.begin(), s.repetitions.end());
   const std::vector<int> reps(present.begin(), present.end());
@@ -327,7 +328,7 @@ const MiSeries& find_estimator(const RunMi& run, const std::filesystem::path& ru
     names += (names.empty() ? "" : ", ") + (quote ? "\"" + s.estimator + "\"" : s.estimator);
   }
   input_error("{}: {} has no estimator '{}'; got {}, expected one of {}", command,
-              (run_dir / "mi.csv").string(), estimator, estimator, names);
+              (run_dir / store::k_mi_file).string(), estimator, estimator, names);
 }
 
 PhasesReport phases_run(const std::filesystem::path& run_dir,

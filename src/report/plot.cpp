@@ -1,5 +1,6 @@
 /// @brief Figures of a run directory and comparisons of several runs, drawn with gnuplot.
 #include "infoplane/report/plot.h"
+#include "infoplane/store/layout.h"
 #include "infoplane/store/files.h"
 
 #include <algorithm>
@@ -47,13 +48,13 @@ const MiSeries& pick_estimator(const std::vector<MiSeries>& all, const std::stri
   }
   if (all.empty())
     input_error("plot: {}: mi.csv has no rows; expected the MI of at least one epoch",
-                (run_dir / "mi.csv").string());
+                (run_dir / store::k_mi_file).string());
   const std::string name = wanted.empty() ? "exact" : wanted;
   for (const MiSeries& s : all)
     if (s.estimator == name) return s;
   if (wanted.empty()) return all.front();
   input_error("plot: --estimator: {} has no estimator '{}'; got {}, expected one of {}",
-              (run_dir / "mi.csv").string(), wanted, wanted, names);
+              (run_dir / store::k_mi_file).string(), wanted, wanted, names);
 }
 
 void check_options(const PlotOptions& options) {
@@ -128,11 +129,11 @@ LoadedRun load_run(const std::filesystem::path& run_dir, bool need_mi, bool need
   // The files are independent: read accuracy.csv on a second thread while mi.csv is read.
   std::future<std::optional<AccuracySeries>> accuracy = std::async(std::launch::async, [&] {
     std::optional<AccuracySeries> a;
-    if (need_accuracy || std::filesystem::exists(run_dir / "accuracy.csv"))
+    if (need_accuracy || std::filesystem::exists(run_dir / store::k_accuracy_file))
       a = read_accuracy(run_dir);
     return a;
   });
-  if (need_mi || std::filesystem::exists(run_dir / "mi.csv")) run.mi = read_mi(run_dir);
+  if (need_mi || std::filesystem::exists(run_dir / store::k_mi_file)) run.mi = read_mi(run_dir);
   run.accuracy = accuracy.get();
   const AccuracySeries* acc = run.accuracy ? &*run.accuracy : nullptr;
   run.selection = select_repetitions(run.info, acc, present_repetitions(run.mi, acc),
@@ -374,7 +375,7 @@ PlotReport plot_run(const std::filesystem::path& run_dir, const PlotOptions& opt
   std::future<std::optional<RangeSeries>> range_series = std::async(std::launch::async, [&] {
     std::optional<RangeSeries> r;
     if (need_ranges || (options.write_summary &&
-                        std::filesystem::exists(run_dir / "activation_range.csv")))
+                        std::filesystem::exists(run_dir / store::k_range_file)))
       r = read_ranges(run_dir);
     return r;
   });
@@ -483,7 +484,7 @@ PlotReport plot_compare(std::span<const ComparePanel> panels, const PlotOptions&
     mi[i] = summarize_mi(series, run.selection.kept);
     if (need_accuracy) {
       if (!run.accuracy)
-        input_error("plot: {}: cannot open accuracy.csv", (p.run_dir / "accuracy.csv").string());
+        input_error("plot: {}: cannot open accuracy.csv", (p.run_dir / store::k_accuracy_file).string());
       acc[i] = summarize_accuracy(*run.accuracy, run.selection.kept);
     }
     if (counted.insert(key).second) count(report, run.selection, run.info.name + ": ");

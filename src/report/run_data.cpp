@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "infoplane/common.h"
+#include "infoplane/store/layout.h"
+#include "infoplane/store/manifest.h"
 #include "infoplane/store/csv.h"
 
 namespace infoplane::report {
@@ -74,7 +76,7 @@ std::string default_label(const std::string& name, const std::string& activation
   if (index == 0 || activation == "input" || name == "input") return "X";
   if (is_last && (name == "output" || activation == "softmax")) return "Ŷ";
   if (!name.empty()) return name;
-  return "T" + std::to_string(index);
+  return fmt::format("T{}", index);
 }
 
 }  // namespace
@@ -92,33 +94,18 @@ std::string RunInfo::layer_label(int index) const {
 }
 
 RunInfo read_manifest(const std::filesystem::path& run_dir) {
-  const std::filesystem::path path = run_dir / "manifest.json";
-  const std::string where = path.string();
-  std::ifstream in(path);
-  if (!in)
-    input_error("{}: cannot open the file; expected a run directory written by `infoplane run`",
-                where);
-  json manifest;
-  try {
-    manifest = json::parse(in);
-  } catch (const json::parse_error& e) {
-    input_error("{}: not valid JSON ({})", where, e.what());
-  }
-  if (!manifest.is_object()) input_error("{}: expected a JSON object; got {}", where,
-                                         manifest.type_name());
-
+  const store::Manifest manifest = store::read_manifest(run_dir);
+  const std::string where = (run_dir / store::k_manifest_file).string();
   RunInfo info;
   info.dir = run_dir;
-  const json empty = json::object();
-  const json& config = manifest.contains("config") ? manifest.at("config") : empty;
-  const json& dataset = manifest.contains("dataset") ? manifest.at("dataset") : empty;
+  const json& config = manifest.config;
   info.name = get_or<std::string>(config, "name", "", where);
   if (info.name.empty()) {
     std::filesystem::path dir = run_dir;
     if (dir.filename().empty()) dir = dir.parent_path();
     info.name = dir.filename().string();
   }
-  info.dataset = get_or<std::string>(dataset, "name", "", where);
+  info.dataset = manifest.dataset.name;
   if (info.dataset.empty() && config.contains("data"))
     info.dataset = get_or<std::string>(config.at("data"), "dataset", "", where);
   if (config.contains("network"))
@@ -127,61 +114,47 @@ RunInfo read_manifest(const std::filesystem::path& run_dir) {
     info.bits = get_or<int>(config.at("quantization"), "bits", 0, where);
   if (config.contains("training"))
     info.prefit_epochs = get_or<int>(config.at("training"), "prefit_epochs", 0, where);
-  info.n_samples = get_or<int>(dataset, "n_samples", 0, where);
-  info.h_y = get_or<double>(dataset, "h_y", kMissing, where);
+  info.n_samples = static_cast<int>(manifest.dataset.n_samples);
+  info.h_y = manifest.dataset.h_y;
   if (info.n_samples > 0) info.h_x = std::log2(static_cast<double>(info.n_samples));
 
-  if (manifest.contains("layers")) {
-    const json& layers = manifest.at("layers");
-    if (!layers.is_array()) input_error("{}: 'layers' must be an array; got {}", where,
-                                        layers.type_name());
-    for (std::size_t i = 0; i < layers.size(); ++i) {
-      const json& l = layers.at(i);
-      const std::string at = fmt::format("{}: layers[{}]", where, i);
-      LayerInfo layer;
-      layer.index = get_or<int>(l, "index", static_cast<int>(i), at);
-      layer.name = get_or<std::string>(l, "name", "", at);
-      layer.width = get_or<int>(l, "width", 0, at);
-      layer.activation = get_or<std::string>(l, "activation", "", at);
-      layer.label = default_label(layer.name, layer.activation, layer.index,
-                                  i + 1 == layers.size());
-      if (layer.index == 0) {
-        const double max_bits = get_or<double>(l, "max_bits_h", kMissing, at);
-        if (std::isfinite(max_bits)) info.h_x = max_bits;
-      }
-      info.layers.push_back(std::move(layer));
+  for (std::size_t i = 0; i < manifest.layers.size(); ++i) {
+    const store::ManifestLayer& l = manifest.layers[i];
+    LayerInfo layer;
+    layer.index = static_cast<int>(l.index);
+    layer.name = l.name;
+    layer.width = static_cast<int>(l.width);
+    layer.activation = l.activation;
+    layer.label = default_label(layer.name, layer.activation, layer.index, i + 1 == manifest.layers.size());
+    if (layer.index == 0) {
+      const double max_bits = get_or<double>(l.extra, "max_bits_h", kMissing, fmt::format("{}: layers[{}]", where, i));
+      if (std::isfinite(max_bits)) info.h_x = max_bits;
     }
-    std::sort(info.layers.begin(), info.layers.end(),
-              [](const LayerInfo& a, const LayerInfo& b) { return a.index < b.index; });
+    info.layers.push_back(std::move(layer));
   }
+  std::sort(info.layers.begin(), info.layers.end(),
+            [](const LayerInfo& a, const LayerInfo& b) { return a.index < b.index; });
 
-  if (manifest.contains("repetitions")) {
-    const json& reps = manifest.at("repetitions");
-    if (!reps.is_array()) input_error("{}: 'repetitions' must be an array; got {}", where,
-                                      reps.type_name());
-    for (std::size_t i = 0; i < reps.size(); ++i) {
-      const json& r = reps.at(i);
-      const std::string at = fmt::format("{}: repetitions[{}]", where, i);
-      RepetitionInfo rep;
-      rep.index = get_or<int>(r, "index", static_cast<int>(i), at);
-      rep.seed = get_or<std::uint64_t>(r, "seed", 0, at);
-      rep.restarts = get_or<int>(r, "restarts", 0, at);
-      rep.status = get_or<std::string>(r, "status", "ok", at);
-      rep.final_train_accuracy = get_or<double>(r, "final_train_accuracy", kMissing, at);
-      rep.final_test_accuracy = get_or<double>(r, "final_test_accuracy", kMissing, at);
-      rep.wall_seconds = get_or<double>(r, "wall_seconds", kMissing, at);
-      info.repetitions.push_back(std::move(rep));
-    }
-    std::sort(info.repetitions.begin(), info.repetitions.end(),
-              [](const RepetitionInfo& a, const RepetitionInfo& b) { return a.index < b.index; });
+  for (const store::ManifestRepetition& r : manifest.repetitions) {
+    RepetitionInfo rep;
+    rep.index = static_cast<int>(r.index);
+    rep.seed = r.seed;
+    rep.restarts = static_cast<int>(r.restarts);
+    rep.status = r.status;
+    rep.final_train_accuracy = r.final_train_accuracy.value_or(kMissing);
+    rep.final_test_accuracy = r.final_test_accuracy.value_or(kMissing);
+    rep.wall_seconds = r.wall_seconds;
+    info.repetitions.push_back(std::move(rep));
   }
+  std::sort(info.repetitions.begin(), info.repetitions.end(),
+            [](const RepetitionInfo& a, const RepetitionInfo& b) { return a.index < b.index; });
   return info;
 }
 
 std::vector<MiSeries> read_mi(const std::filesystem::path& run_dir) {
   static const store::CsvColumn columns[] = {{"repetition"}, {"epoch"}, {"layer"},
                                       {"estimator", store::CsvKind::text}, {"i_xt"}, {"i_ty"}};
-  const store::CsvTable table = store::read_csv(run_dir / "mi.csv", columns);
+  const store::CsvTable table = store::read_csv(run_dir / store::k_mi_file, columns);
   const std::vector<int> rep = to_indices(table, "repetition", 0);
   const std::vector<int> epoch = to_indices(table, "epoch", 0);
   const std::vector<int> layer = to_indices(table, "layer", 0);
@@ -226,7 +199,7 @@ std::vector<MiSeries> read_mi(const std::filesystem::path& run_dir) {
 AccuracySeries read_accuracy(const std::filesystem::path& run_dir) {
   static const store::CsvColumn columns[] = {{"repetition"}, {"epoch"}, {"train_accuracy"},
                                       {"test_accuracy"}, {"train_loss"}};
-  const store::CsvTable table = store::read_csv(run_dir / "accuracy.csv", columns);
+  const store::CsvTable table = store::read_csv(run_dir / store::k_accuracy_file, columns);
   const std::vector<int> rep = to_indices(table, "repetition", 0);
   const std::vector<int> epoch = to_indices(table, "epoch", 0);
   const Axis reps(rep), epochs(epoch);
@@ -254,7 +227,7 @@ AccuracySeries read_accuracy(const std::filesystem::path& run_dir) {
 
 RangeSeries read_ranges(const std::filesystem::path& run_dir) {
   static const store::CsvColumn columns[] = {{"repetition"}, {"epoch"}, {"layer"}, {"min"}, {"max"}};
-  const store::CsvTable table = store::read_csv(run_dir / "activation_range.csv", columns);
+  const store::CsvTable table = store::read_csv(run_dir / store::k_range_file, columns);
   const std::vector<int> rep = to_indices(table, "repetition", 0);
   const std::vector<int> epoch = to_indices(table, "epoch", 0);
   const std::vector<int> layer = to_indices(table, "layer", 0);

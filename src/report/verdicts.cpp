@@ -1,5 +1,6 @@
 /// @brief Verdicts on the paper's findings from the suite's runs.
 #include "infoplane/report/verdicts.h"
+#include "infoplane/store/layout.h"
 
 #include <algorithm>
 #include <cmath>
@@ -509,7 +510,7 @@ std::vector<Verdict> paper_verdicts(RunEvidence& ev) {
 
 std::vector<RangeLink> range_links(const RunEvidence::Run& run) {
   std::vector<RangeLink> out;
-  if (!std::filesystem::exists(run.dir / "activation_range.csv")) return out;
+  if (!std::filesystem::exists(run.dir / store::k_range_file)) return out;
   const RangeSeries ranges = read_ranges(run.dir);
   const RangeSummary rs = summarize_ranges(ranges, run.mi.selection.kept);
   const std::size_t ex = run.exact;

@@ -72,6 +72,50 @@ TEST(RunCli, WritesTheRunDirectoryAndIsIndependentOfTheThreadCount) {
   fs::remove_all(two);
 }
 
+TEST(RunCli, TheManifestRecordsTheBuildAndTheVerificationOfTheFinishedRun) {
+  const fs::path dir = fresh_dir("build_record");
+  const CliResult r = run_cli("run " + k_config + " --epochs 2 --repetitions 1 --no-plot --out " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json manifest = nlohmann::json::parse(slurp(dir / "manifest.json"));
+  const nlohmann::json& build = manifest["build"];
+  EXPECT_NE(build["compiler"].get<std::string>().find("GNU"), std::string::npos) << build.dump();
+  EXPECT_NE(build["flags"].get<std::string>().find("-O"), std::string::npos) << build.dump();
+  EXPECT_TRUE(build["cpu_features"].is_array());
+  EXPECT_TRUE(build["source_modified"].is_boolean() || build["source_modified"].is_null());
+  for (const char* library : {"eigen", "fmt", "nlohmann_json", "tomlplusplus", "zlib"}) {
+    EXPECT_FALSE(build["libraries"][library].get<std::string>().empty()) << library;
+  }
+  EXPECT_EQ(manifest["verification"]["ok"], true) << manifest["verification"].dump();
+  EXPECT_EQ(manifest["verification"]["violations"], 0);
+  EXPECT_GT(manifest["verification"]["rows"].get<int>(), 0);
+  EXPECT_EQ(run_cli("verify " + dir.string()).exit_code, 0);
+  fs::remove_all(dir);
+}
+
+TEST(RunCli, AStudyInWhichEveryRepetitionFailedExitsWith1AndStatusFailed) {
+  const fs::path config = write_config("never_fits", "[experiment]\nrepetitions = 2\nrestart_below = 1\n"
+                                                     "restart_from_epoch = 1\nmax_restarts = 1\nthreads = 1\n");
+  const fs::path dir = fresh_dir("failed");
+  const CliResult r = run_cli("run " + config.string() + " --epochs 2 --no-plot --out " + dir.string());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("every repetition failed (status 'failed')"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("0 of 2 repetitions finished (2 restarts)"), std::string::npos) << r.out;
+  const nlohmann::json manifest = nlohmann::json::parse(slurp(dir / "manifest.json"));
+  EXPECT_EQ(manifest["status"], "failed");
+  ASSERT_EQ(manifest["repetitions"].size(), 2U);
+  // max_restarts = 1: two attempts, one restart each.
+  EXPECT_EQ(manifest["repetitions"][0]["restarts"], 1);
+  EXPECT_EQ(manifest["repetitions"][0]["restart_reasons"].size(), 2U);
+  EXPECT_NE(manifest["repetitions"][0]["message"].get<std::string>().find("gave up after 2 attempts (1 restarts)"),
+            std::string::npos);
+  const CliResult verify = run_cli("verify " + dir.string());
+  EXPECT_EQ(verify.exit_code, 1);
+  EXPECT_NE(verify.out.find("status is 'failed', expected 'complete': every repetition failed"), std::string::npos)
+      << verify.out;
+  fs::remove_all(dir);
+  fs::remove(config);
+}
+
 TEST(RunCli, BadConfigExitsWith2AndNamesTheProblem) {
   const fs::path config = write_config("bad_bits", "[quantization]\nbits = 1\n");
   const fs::path out = fresh_dir("bad");

@@ -2,6 +2,7 @@
 /// configs, missing, duplicated or corrupt repetitions and unfinished shards are refused.
 #include "infoplane/experiment/merge.h"
 #include "infoplane/store/files.h"
+#include "infoplane/store/manifest.h"
 
 #include <unistd.h>
 
@@ -19,6 +20,18 @@ namespace infoplane::experiment {
 namespace {
 
 namespace fs = std::filesystem;
+
+/// A result file checksum map as the manifest records it.
+[[maybe_unused]] nlohmann::json checksums_json(const std::map<std::string, store::FileChecksum>& sums) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, sum] : sums) j[name] = store::to_json(sum);
+  return j;
+}
+
+/// RUN_DIR/manifest.json as raw JSON, to inspect or damage it.
+[[maybe_unused]] nlohmann::json manifest_json(const fs::path& dir) {
+  return nlohmann::json::parse(store::read_file(dir / "manifest.json"));
+}
 
 fs::path fresh_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("infoplane_merge_" + name + "_" + std::to_string(::getpid()));
@@ -63,11 +76,11 @@ void write_run(const fs::path& dir, const std::vector<std::size_t>& indices, std
                           {"repetitions", nlohmann::json::array()}};
   for (const std::size_t i : indices) {
     store.write_repetition(result(i), k_names);
-    manifest["repetitions"].push_back(RunStore::repetition_json(result(i)));
+    manifest["repetitions"].push_back(store::to_json(repetition_record(result(i))));
   }
   manifest["checksums"] = {{"algorithm", "crc32"}, {"config", config_checksum(manifest["config"])},
-                           {"labels", "01234567"}, {"files", store.merge(indices)}};
-  store.write_manifest(manifest);
+                           {"labels", "01234567"}, {"files", checksums_json(store.merge(indices))}};
+  store::write_file_atomic(store.dir() / "manifest.json", nlohmann::json(manifest).dump(2));
 }
 
 std::string merge_error(const std::vector<fs::path>& inputs, const fs::path& out) {
@@ -90,7 +103,7 @@ TEST(Merge, ShardsGiveTheFilesOfOneProcess) {
   for (const std::string_view file : store::k_result_files) {
     EXPECT_EQ(slurp(out / file), slurp(single / file)) << file;
   }
-  const nlohmann::json manifest = read_manifest(out);
+  const nlohmann::json manifest = manifest_json(out);
   EXPECT_EQ(manifest["status"], "complete");
   ASSERT_EQ(manifest["repetitions"].size(), 5U);
   EXPECT_EQ(manifest["repetitions"][3]["seed"], 103);
@@ -125,7 +138,7 @@ TEST(Merge, RefusesMissingDuplicatedCorruptAndForeignRepetitions) {
   EXPECT_NE(merge_error({a, c}, out).find("rep-000003.accuracy.csv: checksum mismatch"), std::string::npos)
       << merge_error({a, c}, out);
 
-  nlohmann::json manifest = read_manifest(b);
+  nlohmann::json manifest = manifest_json(b);
   manifest["status"] = "running";
   store::write_file_atomic(b / "manifest.json", manifest.dump());
   EXPECT_NE(merge_error({b}, out).find("the run is not complete (status 'running')"), std::string::npos);

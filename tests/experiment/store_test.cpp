@@ -2,6 +2,7 @@
 /// files written and read back, corruption detection, the one-writer lock.
 #include "infoplane/experiment/store.h"
 #include "infoplane/store/files.h"
+#include "infoplane/store/manifest.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -19,6 +20,18 @@ namespace infoplane::experiment {
 namespace {
 
 namespace fs = std::filesystem;
+
+/// A result file checksum map as the manifest records it.
+[[maybe_unused]] nlohmann::json checksums_json(const std::map<std::string, store::FileChecksum>& sums) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, sum] : sums) j[name] = store::to_json(sum);
+  return j;
+}
+
+/// RUN_DIR/manifest.json as raw JSON, to inspect or damage it.
+[[maybe_unused]] nlohmann::json manifest_json(const fs::path& dir) {
+  return nlohmann::json::parse(store::read_file(dir / "manifest.json"));
+}
 
 fs::path fresh_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("infoplane_store_" + name + "_" + std::to_string(::getpid()));
@@ -54,7 +67,7 @@ const std::vector<std::string> k_names{"exact", "binning:30,bounds=fixed"};
 TEST(Store, Crc32IsZlibsCrc32) {
   EXPECT_EQ(store::crc32_hex("123456789"), "cbf43926");  // the CRC-32 check value
   EXPECT_EQ(store::crc32_hex(""), "00000000");
-  EXPECT_EQ(file_checksum("abc"), (nlohmann::json{{"crc32", "352441c2"}, {"bytes", 3}}));
+  EXPECT_EQ(store::to_json(store::file_checksum("abc")), (nlohmann::json{{"crc32", "352441c2"}, {"bytes", 3}}));
   EXPECT_EQ(labels_checksum({0, 1}), store::crc32_hex("0\n1\n"));
 }
 
@@ -78,8 +91,7 @@ TEST(Store, PartsAreWrittenWithChecksumsAndReadBack) {
     store.write_repetition(small_result(1), k_names);
     const PartCheck check = check_part(dir, 1);
     ASSERT_TRUE(check.complete) << check.problem;
-    EXPECT_FALSE(check.meta.contains("files"));
-    EXPECT_EQ(check.meta, RunStore::repetition_json(small_result(1)));
+    EXPECT_EQ(store::to_json(check.meta), store::to_json(repetition_record(small_result(1))));
     EXPECT_FALSE(check_part(dir, 2).complete);
     EXPECT_TRUE(check_part(dir, 2).problem.empty());
 
@@ -100,9 +112,9 @@ TEST(Store, PartsAreWrittenWithChecksumsAndReadBack) {
     ASSERT_EQ(back.ranges.size(), 4U);
     EXPECT_EQ(back.ranges[3].max, 0.75f);
 
-    const nlohmann::json sums = store.merge({0, 1});
+    const nlohmann::json sums = checksums_json(store.merge({0, 1}));
     const std::string mi = slurp(dir / "mi.csv");
-    EXPECT_EQ(sums["mi.csv"], file_checksum(mi));
+    EXPECT_EQ(sums["mi.csv"], store::to_json(store::file_checksum(mi)));
     EXPECT_NE(mi.find("\n1,2,2,\"binning:30,bounds=fixed\",3.25,0.5\n"), std::string::npos) << mi;
   }
   // A changed byte in a part makes the repetition incomplete, with the reason.
@@ -124,7 +136,7 @@ TEST(Store, CreateRefusesAnExistingRunAndResumeNeedsOne) {
   // A start killed before its manifest was written leaves an empty parts/: not a run yet.
   fs::create_directories(dir / "parts");
   EXPECT_NO_THROW(RunStore{dir});
-  { RunStore store(dir); store.write_manifest({{"status", "running"}}); }
+  { RunStore store(dir); store::write_file_atomic(store.dir() / "manifest.json", nlohmann::json{{"status", "running"}}.dump(2)); }
   try {
     RunStore again(dir);
     ADD_FAILURE() << "expected an InputError";
@@ -137,7 +149,7 @@ TEST(Store, CreateRefusesAnExistingRunAndResumeNeedsOne) {
   std::ofstream(dir / "mi.csv.tmp-99999") << "half";
   {
     RunStore resumed(dir, StoreMode::resume);
-    EXPECT_EQ(resumed.read_manifest()["status"], "running");
+    EXPECT_EQ(manifest_json(dir)["status"], "running");
   }
   EXPECT_FALSE(fs::exists(dir / "parts" / "rep-000003.mi.csv.tmp-99999"));
   EXPECT_FALSE(fs::exists(dir / "mi.csv.tmp-99999"));

@@ -3,6 +3,7 @@
 /// diverging repetition is restarted and leaves no NaN behind.
 #include "infoplane/experiment/verify.h"
 #include "infoplane/store/files.h"
+#include "infoplane/store/manifest.h"
 
 #include <unistd.h>
 
@@ -19,6 +20,18 @@ namespace infoplane::experiment {
 namespace {
 
 namespace fs = std::filesystem;
+
+/// A result file checksum map as the manifest records it.
+[[maybe_unused]] nlohmann::json checksums_json(const std::map<std::string, store::FileChecksum>& sums) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, sum] : sums) j[name] = store::to_json(sum);
+  return j;
+}
+
+/// RUN_DIR/manifest.json as raw JSON, to inspect or damage it.
+[[maybe_unused]] nlohmann::json manifest_json(const fs::path& dir) {
+  return nlohmann::json::parse(store::read_file(dir / "manifest.json"));
+}
 
 fs::path fresh_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("infoplane_verify_" + name + "_" + std::to_string(::getpid()));
@@ -64,11 +77,11 @@ void write_run(const fs::path& dir) {
                           {"repetitions", nlohmann::json::array()}};
   for (std::size_t i = 0; i < 2; ++i) {
     store.write_repetition(result(i), k_names);
-    manifest["repetitions"].push_back(RunStore::repetition_json(result(i)));
+    manifest["repetitions"].push_back(store::to_json(repetition_record(result(i))));
   }
   manifest["checksums"] = {{"algorithm", "crc32"}, {"config", config_checksum(manifest["config"])},
-                           {"files", store.merge({0, 1})}};
-  store.write_manifest(manifest);
+                           {"files", checksums_json(store.merge({0, 1}))}};
+  store::write_file_atomic(store.dir() / "manifest.json", nlohmann::json(manifest).dump(2));
 }
 
 /// Replaces `from` by `to` in RUN_DIR/FILE and records the new checksum in the manifest, so
@@ -79,8 +92,8 @@ void edit(const fs::path& dir, const std::string& file, const std::string& from,
   ASSERT_NE(at, std::string::npos) << from;
   text.replace(at, from.size(), to);
   store::write_file_atomic(dir / file, text);
-  nlohmann::json manifest = read_manifest(dir);
-  manifest["checksums"]["files"][file] = file_checksum(text);
+  nlohmann::json manifest = manifest_json(dir);
+  manifest["checksums"]["files"][file] = store::to_json(store::file_checksum(text));
   store::write_file_atomic(dir / "manifest.json", manifest.dump(2));
 }
 
@@ -107,7 +120,7 @@ TEST(Verify, ChangedBytesAreCaughtByTheChecksums) {
   std::string text = slurp(dir / "accuracy.csv");
   text.replace(text.find("0.750000"), 8, "0.760000");
   std::ofstream(dir / "accuracy.csv", std::ios::binary) << text;
-  nlohmann::json manifest = read_manifest(dir);
+  nlohmann::json manifest = manifest_json(dir);
   manifest["config"]["training"]["epochs"] = 7;
   store::write_file_atomic(dir / "manifest.json", manifest.dump());
   std::ofstream(store::part_path(dir, 1, "range.csv"), std::ios::app) << "1,3,1,0,1\n";
@@ -161,7 +174,7 @@ TEST(Verify, MalformedRowsDuplicatesAndAnUnfinishedRunAreReported) {
   edit(dir, "mi.csv", "0,1,1,exact,8,0.7491571209\n", "0,1,1,exact,8,0.7491571209\n0,1,1,exact,8,0.7491571209\n");
   edit(dir, "activation_range.csv", "0,1,1,-1,1", "0,1,1,2,1");
   edit(dir, "accuracy.csv", "1,2,0.750000", "1,2,x.750000");
-  nlohmann::json manifest = read_manifest(dir);
+  nlohmann::json manifest = manifest_json(dir);
   manifest["status"] = "running";
   store::write_file_atomic(dir / "manifest.json", manifest.dump());
   const VerifyReport report = verify_run(dir);

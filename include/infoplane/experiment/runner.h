@@ -48,8 +48,8 @@ struct StoredActivations {
 struct RepetitionResult {
   std::size_t index = 0;
   std::uint64_t seed = 0;       ///< base seed + index
-  std::size_t restarts = 0;     ///< attempts abandoned before the one kept
-  std::vector<std::string> restart_reasons;
+  std::size_t restarts = 0;     ///< attempts after the first (at most max_restarts)
+  std::vector<std::string> restart_reasons;  ///< why each attempt that did not complete ended
   bool ok = false;
   std::string message;          ///< why it failed, when !ok
   std::vector<AccuracyRow> accuracy;

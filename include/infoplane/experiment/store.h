@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,14 +18,12 @@
 #include "infoplane/experiment/runner.h"
 #include "infoplane/store/files.h"
 #include "infoplane/store/layout.h"
+#include "infoplane/store/manifest.h"
 
 namespace infoplane::experiment {
 
 class RunLock;
 
-
-/// {"crc32": "xxxxxxxx", "bytes": N} of a file's content.
-nlohmann::json file_checksum(std::string_view content);
 
 /// The checksum recorded for a config: crc32_hex of its compact JSON (`json.dump()`).
 std::string config_checksum(const nlohmann::json& config);
@@ -46,7 +45,7 @@ std::string json_difference(const nlohmann::json& a, const nlohmann::json& b);
 struct PartCheck {
   bool complete = false;  ///< the .json marker exists and every checksum in it matches
   std::string problem;    ///< when the marker exists but a part is missing or corrupt
-  nlohmann::json meta;    ///< the marker's content without "files" (as in the manifest)
+  store::ManifestRepetition meta;  ///< the marker's record (as in the manifest)
 };
 
 /// Checks the part files of repetition `index` in `run_dir`. Never throws for missing or
@@ -64,8 +63,6 @@ enum class StoreMode {
   merge,   ///< a merge's output: a new directory, or one that holds an interrupted merge
 };
 
-/// The manifest status of a merge while it writes: the merged files are not complete yet.
-inline constexpr std::string_view k_status_merging = "merging";
 
 class RunStore {
  public:
@@ -107,25 +104,15 @@ class RunStore {
   void copy_repetition(const std::filesystem::path& from_dir, std::size_t index) const;
 
   /// Merges the parts of `indices` (in that order) into mi.csv, accuracy.csv and
-  /// activation_range.csv. Returns their checksums: {"mi.csv": file_checksum(...), ...}.
-  nlohmann::json merge(const std::vector<std::size_t>& indices) const;
-
-  /// Writes manifest.json.
-  void write_manifest(const nlohmann::json& manifest) const;
-
-  /// Reads manifest.json; throws InputError when it is missing or not a JSON object.
-  nlohmann::json read_manifest() const;
-
-  /// The metadata of one repetition as recorded in the manifest.
-  static nlohmann::json repetition_json(const RepetitionResult& result);
+  /// activation_range.csv. Returns their checksums by file name.
+  std::map<std::string, store::FileChecksum> merge(const std::vector<std::size_t>& indices) const;
 
  private:
   std::filesystem::path m_dir;
   std::unique_ptr<RunLock> m_lock;
 };
 
-/// Reads RUN_DIR/manifest.json; throws InputError naming the file when it is missing or not
-/// a JSON object.
-nlohmann::json read_manifest(const std::filesystem::path& run_dir);
+/// The manifest's record of a finished repetition (also its part's .json marker).
+store::ManifestRepetition repetition_record(const RepetitionResult& result);
 
 }  // namespace infoplane::experiment
