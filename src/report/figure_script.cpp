@@ -118,20 +118,35 @@ EpochAxis epoch_axis_range(const PlotOptions& options, double first, double last
   return {lo, hi, false};
 }
 
+bool prefit_shown(int prefit_epochs, double first, double last) {
+  return prefit_epochs > 0 && prefit_epochs >= first && prefit_epochs < last;
+}
+
 void prefit_marker(std::ostream& gp, CanvasLayout& canvas, const Box* panel,
                    const EpochAxis& axis, int prefit_epochs, double first, double last) {
-  if (prefit_epochs <= 0 || prefit_epochs < first || prefit_epochs >= last) return;
+  if (!prefit_shown(prefit_epochs, first, last)) return;
+  const std::string text = "end of prefitting";
+  const double font = 9.0;
+  // The label goes right of the dashed line, or left of it where the panel ends too soon.
+  bool right_of_line = true;
+  double x = 0.0, y = 0.0;
+  if (panel != nullptr) {
+    const double l = panel->l * canvas.width, r = panel->r * canvas.width;
+    const double b = panel->b * canvas.height, t = panel->t * canvas.height;
+    x = l + axis.position(prefit_epochs) * (r - l);
+    y = b + 0.04 * (t - b);
+    right_of_line = x + kCharWidth / 2.0 + text_width(text, font) <= r;
+  }
   gp << fmt::format("set arrow 1990 from {0}, graph 0 to {0}, graph 1 nohead dt 2 lw 1.5 lc rgb \"#777777\" front\n"
-                    "set label 1990 \"end of prefitting\" at {0}, graph 0.04 left offset "
-                    "character 0.5, 0 front font \",9\" textcolor rgb \"#555555\"\n",
-                    prefit_epochs);
+                    "set label 1990 \"{1}\" at {0}, graph 0.04 {2} offset "
+                    "character {3}, 0 front font \",{4:g}\" textcolor rgb \"#555555\"\n",
+                    prefit_epochs, text, right_of_line ? "left" : "right",
+                    right_of_line ? "0.5" : "-0.5", font);
   if (panel == nullptr) return;
-  const double l = panel->l * canvas.width, r = panel->r * canvas.width;
-  const double b = panel->b * canvas.height, t = panel->t * canvas.height;
-  const double x = l + axis.position(prefit_epochs) * (r - l);
-  canvas.items.push_back({CanvasItem::Kind::label, "end of prefitting",
-                          text_extent("end of prefitting", 9.0, x + kCharWidth / 2.0,
-                                      b + 0.04 * (t - b), "left")});
+  canvas.items.push_back(
+      {CanvasItem::Kind::label, text,
+       right_of_line ? text_extent(text, font, x + kCharWidth / 2.0, y, "left")
+                     : text_extent(text, font, x - kCharWidth / 2.0, y, "right")});
 }
 
 void epoch_axis(std::ostream& gp, CanvasLayout& canvas, const PlotOptions& options,

@@ -91,8 +91,12 @@ struct EpochAxis {
 };
 EpochAxis epoch_axis_range(const PlotOptions& options, double first, double last);
 
+/// Whether the end of prefitting, `prefit_epochs`, lies inside the drawn epochs [first, last).
+bool prefit_shown(int prefit_epochs, double first, double last);
+
 /// With `prefit_epochs` in the drawn epochs [first, last] (random-label prefitting): a
-/// dashed line at the end of prefitting, labelled at its foot (arrow and label tag 1990).
+/// dashed line at the end of prefitting, labelled at its foot (arrow and label tag 1990),
+/// right of the line, or left of it where `panel` ends too soon for the label.
 /// gnuplot draws it on every panel plotted until the next `unset arrow` and `unset label`;
 /// `panel` (on the epoch axis `axis`), if given, is the one whose label `canvas` records.
 void prefit_marker(std::ostream& gp, CanvasLayout& canvas, const Box* panel,

@@ -79,7 +79,11 @@ FigureText accuracy_figure(const RunInfo& info, const RunSelection& selection,
              info.prefit_epochs, &panel);
   set_box(gp, panel);
   gp << fmt::format("set ylabel \"Accuracy\"\nset yrange [{}:1]\n", num(std::max(0.0, y_low)))
-     << "set key bottom right samplen 1.5 opaque box lc rgb \"#cccccc\"\n"
+     // the key keeps clear of the end-of-prefitting label at the foot of the panel
+     << (prefit_shown(info.prefit_epochs, acc.epochs[drawn.front()], acc.epochs[drawn.back()])
+             ? "set key top left"
+             : "set key bottom right")
+     << " samplen 1.5 opaque box lc rgb \"#cccccc\"\n"
      << "set style fill transparent solid 0.2 noborder\n"
      << accuracy_plot("accuracy.dat", "");
   FigureText f;
