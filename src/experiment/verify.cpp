@@ -19,6 +19,7 @@
 
 #include "infoplane/common.h"
 #include "infoplane/experiment/store.h"
+#include "infoplane/info/spec.h"
 #include "infoplane/store/rows.h"
 
 namespace infoplane::experiment {
@@ -26,10 +27,6 @@ namespace infoplane::experiment {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool is_exact(std::string_view estimator) {
-  return estimator == "exact" || estimator.rfind("exact:", 0) == 0;
-}
 
 /// Calls `row(line_no, text)` for each data line of a CSV file after checking its header.
 template <typename RowFn>
@@ -184,7 +181,7 @@ VerifyReport verify_run(const fs::path& run_dir, double tolerance) {
       }
       const std::string point = fmt::format("repetition {}, epoch {}, layer {} ({})", row->repetition, row->epoch,
                                             row->layer, row->estimator);
-      if (!is_exact(row->estimator)) {
+      if (!info::is_exact_estimator(row->estimator)) {
         if (!seen_other.insert({row->repetition, row->epoch, row->layer, id}).second) {
           violation(where, point + ": duplicate row");
         }

@@ -293,4 +293,21 @@ EstimatorSpec parse_estimator_spec(std::string_view text) {
 
 std::string canonical_spec(std::string_view text) { return parse_estimator_spec(text).canonical; }
 
+bool is_exact_estimator(std::string_view name) {
+  name = trim(name);
+  return name == "exact" || name.starts_with("exact:");
+}
+
+bool same_estimator(std::string_view a, std::string_view b) {
+  if (trim(a) == trim(b)) return true;
+  const auto canonical = [](std::string_view text) -> std::string {
+    try {
+      return canonical_spec(text);
+    } catch (const InputError&) {
+      return std::string(trim(text));
+    }
+  };
+  return canonical(a) == canonical(b);
+}
+
 }  // namespace infoplane::info

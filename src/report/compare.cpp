@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "infoplane/common.h"
+#include "infoplane/info/spec.h"
 #include "infoplane/store/csv.h"
 #include "infoplane/report/aggregate.h"
 #include "infoplane/report/gnuplot.h"
@@ -69,10 +70,10 @@ std::string phase_agreement(const PhaseResult& reference, const PhaseResult& est
 
 std::string reference_estimator(const RunMi& run, const CompareOptions& options) {
   if (!options.reference.empty()) return options.reference;
-  for (const MiSeries& s : run.mi)
+  for (const MiSeries& s : run.mi)  // the quantized codes' exact MI first, then an unquantized run's
     if (s.estimator == "exact") return s.estimator;
   for (const MiSeries& s : run.mi)
-    if (s.estimator.rfind("exact:", 0) == 0) return s.estimator;
+    if (info::is_exact_estimator(s.estimator)) return s.estimator;
   return {};
 }
 
@@ -80,7 +81,7 @@ std::vector<LayerError> compare_estimators(const RunMi& run, const CompareOption
   const std::string reference = reference_estimator(run, options);
   const MiSeries* ref = nullptr;
   for (const MiSeries& s : run.mi)
-    if (s.estimator == reference) ref = &s;
+    if (info::same_estimator(s.estimator, reference)) ref = &s;
   IP_CHECK(ref != nullptr, "no reference estimator '{}'", reference);
   const std::span<const int> kept = run.selection.kept;
   const std::vector<LayerPhases> ref_phases = detect_phases(run.info, *ref, kept, options.phases);

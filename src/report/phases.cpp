@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "infoplane/common.h"
+#include "infoplane/info/spec.h"
 #include "infoplane/store/csv.h"
 #include "infoplane/report/gnuplot.h"
 
@@ -301,7 +302,7 @@ RunMi read_run_mi(const std::filesystem::path& run_dir, double min_train_accurac
     input_error("{}: {}: not a directory; expected a run directory written by `infoplane run`",
                 command, run_dir.string());
   RunMi run;
-  run.info = read_manifest(run_dir);
+  run.info = read_run_info(run_dir);
   run.mi = read_mi(run_dir);
   if (run.mi.empty())
     input_error("{}: {}: mi.csv has no rows; expected the MI of at least one epoch", command,
@@ -323,7 +324,7 @@ const MiSeries& find_estimator(const RunMi& run, const std::filesystem::path& ru
                                const std::string& estimator, std::string_view command) {
   std::string names;
   for (const MiSeries& s : run.mi) {
-    if (s.estimator == estimator) return s;
+    if (info::same_estimator(s.estimator, estimator)) return s;
     const bool quote = s.estimator.find(',') != std::string::npos;
     names += (names.empty() ? "" : ", ") + (quote ? "\"" + s.estimator + "\"" : s.estimator);
   }

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "infoplane/common.h"
+#include "infoplane/info/spec.h"
 #include "infoplane/report/aggregate.h"
 #include "infoplane/report/figures.h"
 #include "infoplane/report/gnuplot.h"
@@ -49,9 +50,9 @@ const MiSeries& pick_estimator(const std::vector<MiSeries>& all, const std::stri
   if (all.empty())
     input_error("plot: {}: mi.csv has no rows; expected the MI of at least one epoch",
                 (run_dir / store::k_mi_file).string());
-  const std::string name = wanted.empty() ? "exact" : wanted;
-  for (const MiSeries& s : all)
-    if (s.estimator == name) return s;
+  for (const MiSeries& s : all) {
+    if (wanted.empty() ? info::is_exact_estimator(s.estimator) : info::same_estimator(s.estimator, wanted)) return s;
+  }
   if (wanted.empty()) return all.front();
   input_error("plot: --estimator: {} has no estimator '{}'; got {}, expected one of {}",
               (run_dir / store::k_mi_file).string(), wanted, wanted, names);
@@ -125,7 +126,7 @@ LoadedRun load_run(const std::filesystem::path& run_dir, bool need_mi, bool need
                    double min_train_accuracy) {
   check_run_dir(run_dir);
   LoadedRun run;
-  run.info = read_manifest(run_dir);
+  run.info = read_run_info(run_dir);
   // The files are independent: read accuracy.csv on a second thread while mi.csv is read.
   std::future<std::optional<AccuracySeries>> accuracy = std::async(std::launch::async, [&] {
     std::optional<AccuracySeries> a;

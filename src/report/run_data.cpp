@@ -93,7 +93,7 @@ std::string RunInfo::layer_label(int index) const {
   return index == 0 ? std::string("X") : fmt::format("T{}", index);
 }
 
-RunInfo read_manifest(const std::filesystem::path& run_dir) {
+RunInfo read_run_info(const std::filesystem::path& run_dir) {
   const store::Manifest manifest = store::read_manifest(run_dir);
   const std::string where = (run_dir / store::k_manifest_file).string();
   RunInfo info;

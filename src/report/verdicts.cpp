@@ -233,9 +233,8 @@ std::vector<const RunEvidence::Run*> runs_of(RunEvidence& ev, const std::vector<
   return runs;
 }
 
-std::string net_name(std::string_view experiment) {
-  return experiment.find("tanh") != std::string_view::npos ? "tanh" : "relu";
-}
+/// The hidden layers' activation of a run, as its manifest records it.
+const std::string& activation_of(const RunEvidence::Run& run) { return run.mi.info.activation; }
 
 /// Finding 1: the output layers of both SZT networks fit and compress.
 Verdict output_phases(RunEvidence& ev, const std::vector<std::string>& names, const std::string& variant) {
@@ -249,7 +248,7 @@ Verdict output_phases(RunEvidence& ev, const std::vector<std::string>& names, co
     const LayerPhases* o = output_layer(*runs[i]);
     if (o == nullptr) continue;
     c.add(phase_check(o->fitting, opt),
-          fmt::format("{} output: fitting {};", net_name(names[i]), describe(o->fitting)));
+          fmt::format("{} output: fitting {};", activation_of(*runs[i]), describe(o->fitting)));
     c.add(phase_check(o->compression, opt),
           fmt::format("compression {} ({}).", describe(o->compression), runs_note(*runs[i])));
   }
@@ -278,7 +277,7 @@ Verdict hidden_fitting(RunEvidence& ev, const std::vector<std::string>& names, c
       fitted += fmt::format("{}{} {}", fitted.empty() ? "" : "; ", lp->name, describe(lp->fitting));
     }
     if (candidates == 0) c.add(Check::fail, "");
-    c.sentences.back() = fmt::format("{}: fitting in {}{}.", net_name(names[i]),
+    c.sentences.back() = fmt::format("{}: fitting in {}{}.", activation_of(*runs[i]),
                                      fitted.empty() ? "no layer with room to fit" : fitted,
                                      saturated.empty() ? "" : fmt::format("; within {} bits of H(Y) = {:.3f} "
                                                                           "at the first epoch: {}",
@@ -408,7 +407,7 @@ Verdict bit_widths(RunEvidence& ev) {
     c.add(d4 > d8, fmt::format("tanh: {} distinguishable layers at 4 bits, {} at 8 bits.", d4, d8));
     for (std::size_t i : {0U, 2U}) {
       const double a4 = final_test_accuracy(*runs[i]), a8 = final_test_accuracy(*runs[i + 1]);
-      c.add(a4 < a8, fmt::format("{} test accuracy {:.3f} at 4 bits vs {:.3f} at 8 bits.", net_name(names[i]), a4, a8));
+      c.add(a4 < a8, fmt::format("{} test accuracy {:.3f} at 4 bits vs {:.3f} at 8 bits.", activation_of(*runs[i]), a4, a8));
     }
     for (std::size_t i : {4U, 5U}) {
       const RunEvidence::Run& run = *runs[i];
@@ -416,7 +415,7 @@ Verdict bit_widths(RunEvidence& ev) {
       for (const LayerPhases* lp : hidden_layers(run))
         lowest = std::fmin(lowest, final_mean(run, run.exact, lp->layer, true));
       c.add(lowest >= run.mi.info.h_x - 0.5,
-            fmt::format("{} 32-bit: lowest final hidden-layer I(X;T) {:.3f} bits of {:.0f}.", net_name(names[i]),
+            fmt::format("{} 32-bit: lowest final hidden-layer I(X;T) {:.3f} bits of {:.0f}.", activation_of(*runs[i]),
                         lowest, run.mi.info.h_x));
     }
   }
@@ -452,8 +451,8 @@ Verdict binning_artifacts(RunEvidence& ev) {
       m256 += v256 / static_cast<double>(hidden.size());
     }
     c.add(grows, fmt::format("{}: mean final hidden-layer I(X;T) {:.2f} / {:.2f} / {:.2f} bits with 30 / 100 / 256 "
-                             "bins.", net_name(names[i]), m30, m100, m256));
-    if (net_name(names[i]) == "relu") {
+                             "bins.", activation_of(*runs[i]), m30, m100, m256));
+    if (activation_of(*runs[i]) == "relu") {
       CompareOptions co;
       co.phases = ev.options();
       double share = 0, excess = 0;

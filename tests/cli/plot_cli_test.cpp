@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,20 @@ TEST(PlotCli, RepeatedEstimatorsAreComparedSideBySide) {
   const std::string gp = testing::slurp(out / "compare_plane.gp");
   EXPECT_NE(gp.find("'synthetic-szt-tanh · exact'"), std::string::npos) << gp;
   EXPECT_NE(gp.find("'synthetic-szt-tanh · binning:30'"), std::string::npos) << gp;
+}
+
+TEST(PlotCli, AShortSpecNamesTheEstimatorOfItsFullForm) {
+  const fs::path dir = fs::temp_directory_path() / ("infoplane_plot_short_spec_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "c.toml") << "[experiment]\nrepetitions = 1\nestimators = [\"exact\", \"binning:30\"]\n";
+  ASSERT_EQ(run_cli("run " + (dir / "c.toml").string() + " --epochs 2 --no-plot --out " + (dir / "run").string())
+                .exit_code,
+            0);
+  EXPECT_NE(testing::slurp(dir / "run" / "mi.csv").find("\"binning:30,bounds=fixed\""), std::string::npos);
+  const auto r = run_cli("plot " + (dir / "run").string() + " --estimator binning:30 --no-render");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  fs::remove_all(dir);
 }
 
 TEST(PlotCli, BadInputExitsWithTwo) {

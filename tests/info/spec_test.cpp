@@ -173,5 +173,17 @@ TEST(SpecNames, ListsEveryEstimator) {
             (std::vector<std::string>{"exact", "binning", "adaptive", "kde", "ksg"}));
 }
 
+TEST(SpecNames, OneRuleForTheExactEstimatorAndForShortSpecs) {
+  EXPECT_TRUE(is_exact_estimator("exact"));
+  EXPECT_TRUE(is_exact_estimator("exact:levels=2^32"));
+  EXPECT_FALSE(is_exact_estimator("binning:30"));
+  EXPECT_FALSE(is_exact_estimator("exactly"));
+  EXPECT_TRUE(same_estimator("binning:30", "binning:30,bounds=fixed"));
+  EXPECT_TRUE(same_estimator("exact:levels=2^32", "exact:levels=2^32"));
+  EXPECT_FALSE(same_estimator("binning:30", "binning:30,bounds=global"));
+  EXPECT_FALSE(same_estimator("exact", "exact:levels=2^32"));
+  EXPECT_FALSE(same_estimator("nonsense", "binning:30"));
+}
+
 }  // namespace
 }  // namespace infoplane::info

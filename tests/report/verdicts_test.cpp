@@ -101,6 +101,22 @@ TEST(Verdicts, FollowThePhasesOfTheRuns) {
   }
 }
 
+TEST(Verdicts, TheActivationOfARunIsReadFromItsManifestNotItsName) {
+  testing::TempDirs dirs("infoplane_verdicts_activation");
+  const auto sigmoid = make_run(dirs, "sigmoid", "sigmoid", true);
+  RunEvidence evidence(
+      [&](std::string_view name) -> std::optional<std::filesystem::path> {
+        if (name == "szt-tanh-8bit" || name == "szt-relu-8bit") return sigmoid;
+        return std::nullopt;
+      },
+      PhaseOptions{});
+  for (const Verdict& v : paper_verdicts(evidence)) {
+    if (v.finding != 1 || !v.variant.empty()) continue;
+    EXPECT_NE(v.evidence.find("sigmoid output"), std::string::npos) << v.evidence;
+    EXPECT_EQ(v.evidence.find("relu output"), std::string::npos) << v.evidence;
+  }
+}
+
 TEST(Verdicts, AFailingCheckOnAQuickRunIsInconclusive) {
   testing::TempDirs dirs("infoplane_verdicts_quick");
   const auto compressing = make_run(dirs, "relu", "relu", true);

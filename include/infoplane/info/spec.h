@@ -62,6 +62,16 @@ EstimatorSpec parse_estimator_spec(std::string_view text);
 /// Shortcut: the canonical name of a spec ("binning:30" -> "binning:30,bounds=fixed").
 std::string canonical_spec(std::string_view text);
 
+/// Whether an estimator (a spec, or mi.csv's estimator column) is the exact MI of the
+/// quantized codes: "exact", or "exact:levels=2^32" of an unquantized network. The one rule
+/// every part of infoplane uses.
+bool is_exact_estimator(std::string_view name);
+
+/// Whether two estimators are the same: equal canonical names, so that a short spec names
+/// the estimator of its full form ("binning:30" and "binning:30,bounds=fixed"); names that
+/// are not specs ("exact:levels=2^32") are compared as written.
+bool same_estimator(std::string_view a, std::string_view b);
+
 /// The valid estimator names, in the order the documentation lists them.
 const std::vector<std::string>& estimator_names();
 

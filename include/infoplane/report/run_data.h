@@ -59,9 +59,9 @@ struct RunInfo {
   std::string layer_label(int index) const;
 };
 
-/// Reads RUN_DIR/manifest.json. Throws InputError if the file is missing or not a JSON
-/// object, or if a field the figures use has the wrong type.
-RunInfo read_manifest(const std::filesystem::path& run_dir);
+/// What the figures need of RUN_DIR's manifest, read through store::read_manifest. Throws
+/// InputError if the file is missing, not a JSON object, or holds a field of the wrong type.
+RunInfo read_run_info(const std::filesystem::path& run_dir);
 
 /// The MI of one estimator over all repetitions, layers and epochs present in mi.csv.
 /// i_xt and i_ty are [n_repetitions x n_layers x n_epochs] row-major, bits, NaN where the
