@@ -122,13 +122,26 @@ std::vector<PlacedLabel> place_labels(const std::vector<LabelAnchor>& anchors,
       return (w > 0 && h > 0) ? w * h : 0.0;
     }
   };
-  const double char_h = 1.15 * kLabelFont, gap = 4.0;
-  std::vector<Rect> taken;
-  for (const Pt& p : pts) taken.push_back({p.u - 2.5, p.u + 2.5, p.v - 2.5, p.v + 2.5});
+  // The box gnuplot draws around a label (textbox margins 1,1): the text's width plus a
+  // point on each side, 1.2 em tall; markers are about 1.8 points in radius.
+  const double box_h = 1.2 * kLabelFont * kCairoFontScale, margin = 1.0, gap = 5.0;
+  const double anchor_r = 3.0, dot_clearance = 2.0, dot_cost = 10.0, touch_cost = 30.0;
+  std::vector<Rect> taken;  // the anchors
+  for (const Pt& p : pts)
+    taken.push_back({p.u - anchor_r, p.u + anchor_r, p.v - anchor_r, p.v + anchor_r});
+  std::vector<Rect> placed;  // the labels so far
+  // the drawn points, once per half point (a layer that stays put piles up its epochs)
   std::vector<Pt> dots;
-  for (const auto& [x, y] : obstacles) {
-    const Pt d = to_pt(x, y);
-    if (d.u >= 0 && d.u <= pw && d.v >= 0 && d.v <= ph) dots.push_back(d);
+  {
+    std::vector<std::pair<long, long>> seen;
+    for (const auto& [x, y] : obstacles) {
+      const Pt d = to_pt(x, y);
+      if (!(d.u >= 0 && d.u <= pw && d.v >= 0 && d.v <= ph)) continue;
+      seen.emplace_back(std::lround(2.0 * d.u), std::lround(2.0 * d.v));
+    }
+    std::sort(seen.begin(), seen.end());
+    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+    for (const auto& [u, v] : seen) dots.push_back({0.5 * static_cast<double>(u), 0.5 * static_cast<double>(v)});
   }
 
   std::vector<PlacedLabel> out;
@@ -136,7 +149,7 @@ std::vector<PlacedLabel> place_labels(const std::vector<LabelAnchor>& anchors,
     std::vector<std::string> names;
     for (const std::size_t i : g) names.push_back(anchors[i].text);
     const std::string text = join_layer_names(names);
-    const double w = text_width(text, kLabelFont) + 2.0, h = char_h;
+    const double tw = text_width(text, kLabelFont), h = box_h;
     const Pt a = pts[g.front()];
     // candidate: offset of the text's reference point and justification
     struct Cand {
@@ -148,7 +161,7 @@ std::vector<PlacedLabel> place_labels(const std::vector<LabelAnchor>& anchors,
                                {-gap, gap + h / 2, "right"}, {-gap, -gap - h / 2, "right"},
                                {gap, gap + h / 2, "left"},   {gap, -gap - h / 2, "left"}};
     // farther away, stacked above and below, for crowded corners
-    for (int k = 1; k <= 4; ++k) {
+    for (int k = 1; k <= 5; ++k) {
       const double dv = k * (h + 1.0);
       for (const double sign : {-1.0, 1.0}) {
         cands.push_back({-gap, sign * dv, "right"});
@@ -161,24 +174,30 @@ std::vector<PlacedLabel> place_labels(const std::vector<LabelAnchor>& anchors,
     for (std::size_t c = 0; c < cands.size(); ++c) {
       const Cand& k = cands[c];
       const double cu = a.u + k.du, cv = a.v + k.dv;
-      Rect rect{cu, cu + w, cv - h / 2, cv + h / 2};
-      if (std::string_view(k.justify) == "right") rect = {cu - w, cu, cv - h / 2, cv + h / 2};
-      if (std::string_view(k.justify) == "center") rect = {cu - w / 2, cu + w / 2, cv - h / 2, cv + h / 2};
+      const std::string_view justify = k.justify;
+      const double left = justify == "right" ? cu - tw : justify == "center" ? cu - tw / 2 : cu;
+      const Rect rect{left - margin, left + tw + margin, cv - h / 2, cv + h / 2};
       double score = 0.5 * static_cast<double>(c);
       const double outside = std::max(0.0, -rect.l) + std::max(0.0, rect.r - pw) +
                              std::max(0.0, -rect.b) + std::max(0.0, rect.t - ph);
       score += 50.0 * outside;
       for (const Rect& t : taken) score += t.overlap(rect);
+      // another label: even a corner touching it costs more than a few places further on
+      for (const Rect& o : placed) {
+        const double area = o.overlap(rect);
+        if (area > 0.0) score += touch_cost + area;
+      }
       for (const Pt& d : dots)
-        if (d.u > rect.l - 1.5 && d.u < rect.r + 1.5 && d.v > rect.b - 1.5 && d.v < rect.t + 1.5)
-          score += 3.0;
+        if (d.u > rect.l - dot_clearance && d.u < rect.r + dot_clearance &&
+            d.v > rect.b - dot_clearance && d.v < rect.t + dot_clearance)
+          score += dot_cost;
       if (score < best_score) {
         best_score = score;
         best = k;
         best_rect = rect;
       }
     }
-    taken.push_back(best_rect);
+    placed.push_back(best_rect);
     const Pt& anchor = pts[g.front()];
     out.push_back({x0 + (a.u + best.du) / pw * (x1 - x0), y0 + (a.v + best.dv) / ph * (y1 - y0),
                    text, best.justify, std::abs(best.dv) > h,
