@@ -1,4 +1,4 @@
-/// @brief libFuzzer target: store::read_csv, the reader of a run directory's CSV files
+/// @brief libFuzzer target: infoplane::store::read_csv, the reader of a run directory's CSV files
 /// behind `infoplane plot`, `phases` and `compare`, on a file holding the fuzzer's bytes,
 /// asked for mi.csv's columns (numbers and the estimator as text). Anything but InputError
 /// is a bug, and so is a column of another length than the table's rows.
@@ -24,13 +24,13 @@ using infoplane::store::CsvKind;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const fs::path path = fs::temp_directory_path() / ("infoplane_report_csv_fuzz_" + std::to_string(::getpid()) + ".csv");
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  static const std::vector<store::CsvColumn> columns{{"repetition", store::CsvKind::number}, {"epoch", store::CsvKind::number},
-                                              {"layer", store::CsvKind::number},      {"estimator", store::CsvKind::text},
-                                              {"i_xt", store::CsvKind::number},       {"i_ty", store::CsvKind::number}};
+  static const std::vector<infoplane::store::CsvColumn> columns{{"repetition", infoplane::store::CsvKind::number}, {"epoch", infoplane::store::CsvKind::number},
+                                              {"layer", infoplane::store::CsvKind::number},      {"estimator", infoplane::store::CsvKind::text},
+                                              {"i_xt", infoplane::store::CsvKind::number},       {"i_ty", infoplane::store::CsvKind::number}};
   try {
     const infoplane::store::CsvTable table = infoplane::store::read_csv(path, columns);
-    for (const store::CsvColumn& column : columns) {
-      if (column.kind == store::CsvKind::number) {
+    for (const infoplane::store::CsvColumn& column : columns) {
+      if (column.kind == infoplane::store::CsvKind::number) {
         if (table.numbers(column.name).size() != table.n_rows()) std::abort();
       } else {
         if (table.codes(column.name).size() != table.n_rows()) std::abort();
