@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "infoplane/common.h"
+#include "infoplane/info/spec.h"
 
 namespace infoplane::experiment {
 
@@ -58,8 +59,8 @@ MemoryEstimate estimate_memory(const Config& config, const nn::NetworkSpec& spec
   }
   // Two layers' state codes of every sample, the state counter's table, the chunk buffers.
   m.evaluation = 2 * n * widest * code_bytes + 16 * n + 5 * k_eval_chunk * widest * k_float;
-  const bool estimators = config.experiment.estimators.size() > 1 ||
-                          (config.experiment.estimators.size() == 1 && config.experiment.estimators[0] != "exact");
+  const bool estimators = std::any_of(config.experiment.estimators.begin(), config.experiment.estimators.end(),
+                                      [](const std::string& spec) { return !info::is_exact_estimator(spec); });
   if (estimators || config.experiment.store_activations.enabled()) m.evaluation += n * all_widths * k_float;
   if (config.quantization.range == "reference") m.evaluation += 4 * n * widest * k_float;  // whole-set pass
   const StoreActivationsConfig& store = config.experiment.store_activations;

@@ -59,7 +59,7 @@ std::string shard_text(const std::optional<store::ManifestShard>& s) {
 
 /// The manifest of a new run.
 store::Manifest new_manifest(const Config& config, const StudyOptions& options, const data::Dataset& dataset,
-                             const nn::NetworkSpec& spec) {
+                             const nlohmann::json& plane_layers) {
   store::Manifest m;
   m.status = store::k_status_running;
   m.infoplane_version = k_version;
@@ -68,7 +68,7 @@ store::Manifest new_manifest(const Config& config, const StudyOptions& options, 
   m.config = config.to_json();
   m.dataset = {dataset.name,         dataset.n_samples(), dataset.n_features(),      dataset.train.size(),
                dataset.test.size(), dataset.n_classes,   data::label_entropy_bits(dataset)};
-  for (const nlohmann::json& l : plane_layers_json(spec)) {
+  for (const nlohmann::json& l : plane_layers) {
     store::ManifestLayer layer;
     layer.index = l.at("index").get<std::size_t>();
     layer.name = l.at("name").get<std::string>();
@@ -159,7 +159,8 @@ StudyResult run_study(const Config& config, const StudyOptions& options, const S
   const nlohmann::json config_json = config.to_json();
   const std::string labels_crc = labels_checksum(dataset.y);
   const nn::NetworkSpec spec = config.network_spec(dataset.n_features(), dataset.n_classes, dataset.image_shape);
-  const std::size_t n_layers = plane_layers_json(spec).size();
+  const nlohmann::json plane_layers = plane_layers_json(spec);
+  const std::size_t n_layers = plane_layers.size();
   const std::vector<std::string> estimator_names = config.estimator_names();
   check_memory(config,
                estimate_memory(config, spec, dataset.n_samples(), resolve_threads(config.experiment.threads, indices.size())),
@@ -198,7 +199,7 @@ StudyResult run_study(const Config& config, const StudyOptions& options, const S
                                  indices.size() - todo.size(), indices.size()));
   } else {
     todo = indices;
-    manifest = new_manifest(config, options, dataset, spec);
+    manifest = new_manifest(config, options, dataset, plane_layers);
   }
   const std::size_t threads = resolve_threads(config.experiment.threads, todo.size());
   manifest.threads = threads;

@@ -3,6 +3,7 @@
 #include "infoplane/experiment/merge.h"
 #include "infoplane/store/files.h"
 #include "infoplane/store/manifest.h"
+#include "../store/store_testing.h"
 
 #include <unistd.h>
 
@@ -21,17 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// A result file checksum map as the manifest records it.
-[[maybe_unused]] nlohmann::json checksums_json(const std::map<std::string, store::FileChecksum>& sums) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [name, sum] : sums) j[name] = store::to_json(sum);
-  return j;
-}
-
-/// RUN_DIR/manifest.json as raw JSON, to inspect or damage it.
-[[maybe_unused]] nlohmann::json manifest_json(const fs::path& dir) {
-  return nlohmann::json::parse(store::read_file(dir / "manifest.json"));
-}
+using testing::checksums_json;
+using testing::manifest_json;
 
 fs::path fresh_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("infoplane_merge_" + name + "_" + std::to_string(::getpid()));

@@ -14,6 +14,7 @@
 
 #include "infoplane/common.h"
 #include "../temp_dirs.h"
+#include "../store/store_testing.h"
 
 namespace infoplane::report {
 namespace {
@@ -28,18 +29,8 @@ fs::path temp_dir(const std::string& name) {
   return dir;
 }
 
-void write(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
+using testing::write;
 
 TEST(ReportRunData, ReadsTheFixtureRun) {
   const fs::path run = fs::path(INFOPLANE_FIXTURES) / "run_small";
